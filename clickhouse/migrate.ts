@@ -1,0 +1,43 @@
+import type { ClickHouse } from './client.js';
+import type { Database } from './sql.js';
+import { migrations as allMigrations } from './migrations/index.js';
+
+export interface Migration {
+  name: string;
+  /** Each statement must be idempotent (IF NOT EXISTS), so a migration interrupted half-way can run again. */
+  statements: (db: Database) => string[];
+}
+
+export class MigrationError extends Error {
+  constructor(migration: string, cause: unknown) {
+    super(`Migration ${migration} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'MigrationError';
+  }
+}
+
+/** Applies the migrations not yet recorded in `schema_migrations`; returns the names it applied. */
+export async function migrate(ch: ClickHouse, migrations: Migration[] = allMigrations): Promise<string[]> {
+  const { client, db } = ch;
+  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}` });
+  await client.command({
+    query: `CREATE TABLE IF NOT EXISTS ${db}.schema_migrations (name String, applied_at DateTime64(3, 'UTC'))
+            ENGINE = ReplacingMergeTree ORDER BY name`,
+  });
+  const applied = new Set(
+    (await (await client.query({ query: `SELECT name FROM ${db}.schema_migrations FINAL`, format: 'JSONEachRow' })).json<{ name: string }>())
+      .map((r) => r.name),
+  );
+  const pending = migrations.filter((m) => !applied.has(m.name));
+  for (const migration of pending) {
+    try {
+      for (const statement of migration.statements(db)) await client.command({ query: statement });
+    } catch (error) {
+      throw new MigrationError(migration.name, error);
+    }
+    await client.command({
+      query: `INSERT INTO ${db}.schema_migrations SELECT {name:String}, now64(3)`,
+      query_params: { name: migration.name },
+    });
+  }
+  return pending.map((m) => m.name);
+}

@@ -1,0 +1,93 @@
+/** Table rows of the raw data model, as ingestion writes them (column units in clickhouse/migrations). */
+
+export const SPORTS = ['ride', 'run', 'swim', 'other'] as const;
+export type Sport = (typeof SPORTS)[number];
+
+export interface AthleteRow {
+  athlete_id: string;
+  name: string;
+  sex: 'F' | 'M' | 'X';
+  birth_year: number;
+  time_zone: string;
+}
+
+export interface ThresholdRow {
+  athlete_id: string;
+  /** YYYY-MM-DD, athlete local date */
+  effective_from: string;
+  ftp_w: number | null;
+  lthr_bpm: number | null;
+  max_hr_bpm: number | null;
+  resting_hr_bpm: number | null;
+  threshold_pace_s_per_km: number | null;
+}
+
+export interface ActivityRow {
+  activity_id: string;
+  athlete_id: string;
+  sport: Sport;
+  /** 'YYYY-MM-DD hh:mm:ss', UTC */
+  start_time_utc: string;
+  utc_offset_min: number;
+  distance_m: number;
+  moving_time_s: number;
+  elapsed_time_s: number;
+  elevation_gain_m: number;
+  avg_hr_bpm: number | null;
+  max_hr_bpm: number | null;
+  avg_power_w: number | null;
+  avg_cadence: number | null;
+  device: string;
+  source: string;
+}
+
+/** One per-second sample as read from a file, before the set-based checks in ClickHouse. */
+export interface StreamSample {
+  activity_id: string;
+  t_s: number;
+  hr_bpm: number | null;
+  power_w: number | null;
+  speed_mps: number | null;
+  altitude_m: number | null;
+  cadence: number | null;
+  distance_m: number | null;
+}
+
+export const REJECT_REASONS = [
+  'malformed_record',
+  'missing_required_field',
+  'malformed_number',
+  'malformed_date',
+  'unknown_athlete',
+  'unknown_activity',
+  'unknown_sport',
+  'invalid_value',
+  'non_positive_duration',
+  'moving_time_exceeds_elapsed',
+  'implausible_heart_rate',
+  'implausible_power',
+  'implausible_speed',
+  'start_in_future',
+  'conflicting_duplicate',
+  'sample_outside_activity',
+  'non_increasing_stream_time',
+  'duplicate_sample_time',
+] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+export interface RejectRow {
+  source: string;
+  locator: string;
+  reason_code: RejectReason;
+  detail: string;
+  raw_payload: string;
+}
+
+/** Physiological and physical limits shared by the summary checks (TypeScript) and the sample checks (SQL). */
+export const LIMITS = {
+  minHeartRate: 25,
+  maxHeartRate: 250,
+  maxPower: 2500,
+  /** m/s: far above any athlete's peak for the sport, so only sensor and unit errors trip it */
+  maxSpeed: { ride: 30, run: 12.5, swim: 3, other: 45 } satisfies Record<Sport, number>,
+} as const;
