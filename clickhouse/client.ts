@@ -4,6 +4,8 @@ import { createChdbConnection } from 'chdb/connection';
 import type { ClickHouseConfig } from '../config/env.js';
 import { databaseName, type Database } from './sql.js';
 
+type EmbeddedConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
+
 export interface ClickHouse {
   client: ClickHouseClient;
   db: Database;
@@ -31,7 +33,9 @@ export function openClickHouse(config: ClickHouseConfig): ClickHouse {
 function openEmbedded(dataPath: string): ClickHouseClient {
   fs.mkdirSync(dataPath, { recursive: true });
   try {
-    return createClient({ connection: createChdbConnection({ path: dataPath }) });
+    // chdb implements the client's Connection interface, typed against its own copy of client-common.
+    const connection = createChdbConnection({ path: dataPath }) as unknown as EmbeddedConnection;
+    return createClient({ connection });
   } catch (error) {
     if (/Cannot lock file|already running|already (open|in use)/i.test(String(error))) {
       throw new EmbeddedClickHouseLockedError(dataPath);
