@@ -101,5 +101,31 @@ export const rawData: Migration = {
       cadence Nullable(Float64),
       distance_m Nullable(Float64)
     ) ENGINE = MergeTree PARTITION BY batch_id ORDER BY (activity_id, seq)`,
+
+    // The staged samples with their verdict ('' = valid), in stream order, so the final insert is a plain copy.
+    `CREATE TABLE IF NOT EXISTS ${db}.stream_checked (
+      batch_id String,
+      athlete_id String,
+      activity_id String,
+      t_s Float64,
+      seq UInt64,
+      locator String,
+      reason LowCardinality(String),
+      hr_bpm Nullable(Float64),
+      power_w Nullable(Float64),
+      speed_mps Nullable(Float64),
+      altitude_m Nullable(Float64),
+      cadence Nullable(Float64),
+      distance_m Nullable(Float64)
+    ) ENGINE = MergeTree PARTITION BY batch_id ORDER BY (athlete_id, activity_id, t_s)`,
+
+    `CREATE TABLE IF NOT EXISTS ${db}.stream_changes (
+      batch_id String,
+      athlete_id String,
+      activity_id String,
+      stream_hash UInt64,
+      sample_count UInt64,
+      replaces UInt8 COMMENT '1 when older samples of the activity are stored'
+    ) ENGINE = MergeTree PARTITION BY batch_id ORDER BY activity_id`,
   ],
 };

@@ -1,0 +1,26 @@
+import type { RecordKind } from './plan.js';
+import type { RejectReason } from './records.js';
+
+/** What one source (a file, or a slice of the synthetic population) contributed. */
+export interface IngestOutcome {
+  source: string;
+  kind: RecordKind | 'synthetic';
+  records: number;
+  inserted: number;
+  unchanged: number;
+  rejected: Partial<Record<RejectReason, number>>;
+}
+
+export function emptyOutcome(source: string, kind: IngestOutcome['kind']): IngestOutcome {
+  return { source, kind, records: 0, inserted: 0, unchanged: 0, rejected: {} };
+}
+
+export function addRejected(outcome: IngestOutcome, rejected: Partial<Record<RejectReason, number>>): void {
+  for (const [reason, n] of Object.entries(rejected) as [RejectReason, number][]) {
+    outcome.rejected[reason] = (outcome.rejected[reason] ?? 0) + n;
+  }
+}
+
+export function totalRejected(outcome: Pick<IngestOutcome, 'rejected'>): number {
+  return Object.values(outcome.rejected).reduce((a, b) => a + (b ?? 0), 0);
+}

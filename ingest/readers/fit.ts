@@ -1,0 +1,179 @@
+/**
+ * Reads a FIT activity file (Garmin's binary format) into one raw activity record and its per-second samples,
+ * with Garmin's official SDK. Values are mapped as the file states them: plausibility is checked later, by the
+ * same validation as every other source.
+ */
+import { Decoder, Stream, Utils } from '@garmin/fitsdk';
+import type { ActivityMesg, DeviceInfoMesg, FileIdMesg, FitMessages, RecordMesg, SessionMesg } from '@garmin/fitsdk';
+import type { ActivityRow, Sport, StreamSample } from '../records.js';
+
+export interface FitActivity {
+  activity: Record<string, unknown>;
+  samples: StreamSample[];
+}
+
+export interface FitReadOptions {
+  athleteId: string;
+  source: string;
+  /** Used when the file has no activity message with a local timestamp. */
+  fallbackUtcOffsetMin?: number;
+}
+
+/** The bytes are not a usable FIT activity file; retrying cannot help, so callers can treat it as permanent. */
+export class InvalidFitFileError extends Error {
+  override name = 'InvalidFitFileError';
+}
+
+type RawActivityRow = { [K in keyof ActivityRow]: ActivityRow[K] | null };
+
+const SPORT_BY_FIT_SPORT: Record<string, Sport> = { cycling: 'ride', running: 'run', swimming: 'swim' };
+
+export function readFitActivity(bytes: Uint8Array, options: FitReadOptions): FitActivity {
+  const messages = decodeFit(bytes);
+  requireActivityFile(messages.fileIdMesgs?.[0]);
+  const session = onlySession(messages.sessionMesgs);
+  const records = messages.recordMesgs ?? [];
+  if (records.length === 0) throw new InvalidFitFileError('FIT file has no record messages (no samples)');
+  const start = sessionStart(session, records);
+  const activityId = fitActivityId(messages.fileIdMesgs?.[0], start);
+  const activity: RawActivityRow = {
+    activity_id: activityId,
+    athlete_id: options.athleteId,
+    sport: toSport(session.sport),
+    start_time_utc: formatUtc(start),
+    // Unknown offset stays null: validation then derives it from the athlete's time zone.
+    utc_offset_min: utcOffsetMin(messages.activityMesgs?.[0]) ?? options.fallbackUtcOffsetMin ?? null,
+    distance_m: tidy(session.totalDistance),
+    moving_time_s: roundOrNull(session.totalTimerTime),
+    elapsed_time_s: roundOrNull(session.totalElapsedTime),
+    elevation_gain_m: session.totalAscent ?? null,
+    avg_hr_bpm: session.avgHeartRate ?? null,
+    max_hr_bpm: session.maxHeartRate ?? null,
+    avg_power_w: session.avgPower ?? null,
+    avg_cadence: session.avgCadence ?? null,
+    device: describeDevice(messages.fileIdMesgs?.[0], creatorDevice(messages.deviceInfoMesgs)),
+    source: options.source,
+  };
+  return { activity, samples: toSamples(records, start, activityId) };
+}
+
+function decodeFit(bytes: Uint8Array): FitMessages {
+  const decoder = new Decoder(Stream.fromByteArray(bytes));
+  if (!decoder.isFIT()) {
+    throw new InvalidFitFileError(`not a FIT file (${bytes.length} bytes): no valid FIT header with the ".FIT" signature`);
+  }
+  if (!decoder.checkIntegrity()) {
+    throw new InvalidFitFileError(`corrupt or truncated FIT file (${bytes.length} bytes): the size or CRC check failed`);
+  }
+  // Options spelled out because the mapping below relies on them (Dates, enum names, scaled values).
+  const { messages, errors } = decoder.read({
+    applyScaleAndOffset: true,
+    expandSubFields: true,
+    expandComponents: true,
+    convertTypesToStrings: true,
+    convertDateTimesToDates: true,
+    mergeHeartRates: true,
+  });
+  if (errors.length > 0) {
+    throw new InvalidFitFileError(`FIT file could not be decoded: ${errors.map((e) => e.message).join('; ')}`);
+  }
+  return messages;
+}
+
+/** Course, workout and settings files carry records too; only an activity file describes something done. */
+function requireActivityFile(fileId: FileIdMesg | undefined): void {
+  if (fileId?.type != null && fileId.type !== 'activity') {
+    throw new InvalidFitFileError(`FIT file is a '${String(fileId.type)}' file, not an activity`);
+  }
+}
+
+function onlySession(sessions: SessionMesg[] | undefined): SessionMesg {
+  const [first, ...rest] = sessions ?? [];
+  if (first === undefined) throw new InvalidFitFileError('FIT file has no session message (no activity summary)');
+  // A multisport file (e.g. a triathlon) is several activities in one; summing them into one row would be wrong.
+  if (rest.length > 0) {
+    throw new InvalidFitFileError(`FIT file has ${rest.length + 1} sessions; multisport files are not supported`);
+  }
+  return first;
+}
+
+function sessionStart(session: SessionMesg, records: RecordMesg[]): Date {
+  const start = asDate(session.startTime) ?? asDate(records[0]?.timestamp);
+  if (start === null) throw new InvalidFitFileError('FIT session has no start time and its first record no timestamp');
+  return start;
+}
+
+/** Deterministic from the file, so re-uploading the same file replaces rather than duplicates the activity. */
+function fitActivityId(fileId: FileIdMesg | undefined, start: Date): string {
+  const device = fileId?.serialNumber ?? fileId?.manufacturer ?? 'unknown';
+  const created = asDate(fileId?.timeCreated) ?? start;
+  return `fit-${device}-${Math.floor(created.getTime() / 1000)}`;
+}
+
+function toSport(fitSport: SessionMesg['sport']): Sport {
+  return SPORT_BY_FIT_SPORT[String(fitSport)] ?? 'other';
+}
+
+/** The activity message's local timestamp is local wall-clock time in FIT epoch seconds. */
+function utcOffsetMin(activity: ActivityMesg | undefined): number | null {
+  const utc = asDate(activity?.timestamp);
+  const local = activity?.localTimestamp;
+  if (utc === null || local == null || local === 'min') return null;
+  const localSeconds = local instanceof Date ? Utils.convertDateToDateTime(local) : local;
+  return Math.round((localSeconds - Utils.convertDateToDateTime(utc)) / 60);
+}
+
+type ProductFields = Pick<FileIdMesg, 'manufacturer' | 'product' | 'garminProduct' | 'faveroProduct' | 'productName'>;
+
+function creatorDevice(devices: DeviceInfoMesg[] | undefined): DeviceInfoMesg | undefined {
+  return devices?.find((d) => d.deviceIndex === 'creator' || d.deviceIndex === 0);
+}
+
+/** Manufacturer plus the most readable product name the file gives (the SDK names known Garmin products). */
+function describeDevice(...candidates: (ProductFields | undefined)[]): string | null {
+  for (const mesg of candidates) {
+    if (mesg === undefined) continue;
+    const product = mesg.productName ?? mesg.garminProduct ?? mesg.faveroProduct ?? mesg.product;
+    const parts = [mesg.manufacturer, product].filter((p) => p != null).map(String);
+    if (parts.length > 0) return parts.join(' ');
+  }
+  return null;
+}
+
+function toSamples(records: RecordMesg[], start: Date, activityId: string): StreamSample[] {
+  // A record without a timestamp cannot be placed in time, so it cannot become a sample.
+  return records.flatMap((record) => {
+    const at = asDate(record.timestamp);
+    if (at === null) return [];
+    return [
+      {
+        activity_id: activityId,
+        t_s: Math.round((at.getTime() - start.getTime()) / 1000),
+        hr_bpm: record.heartRate ?? null,
+        power_w: record.power ?? null,
+        speed_mps: tidy(record.enhancedSpeed ?? record.speed),
+        altitude_m: tidy(record.enhancedAltitude ?? record.altitude),
+        cadence: record.cadence ?? null,
+        distance_m: tidy(record.distance),
+      },
+    ];
+  });
+}
+
+function asDate(value: unknown): Date | null {
+  return value instanceof Date && !Number.isNaN(value.getTime()) ? value : null;
+}
+
+function formatUtc(date: Date): string {
+  return date.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+// `== null`: the SDK's types say undefined, but an invalid value in the file can decode to null.
+function roundOrNull(value: number | null | undefined): number | null {
+  return value == null ? null : Math.round(value);
+}
+
+/** Undoing FIT's scale and offset leaves binary noise (101.39999999999998 for 101.4); FIT's finest resolution is 1e-3. */
+function tidy(value: number | null | undefined): number | null {
+  return value == null ? null : Math.round(value * 1e6) / 1e6;
+}

@@ -1,0 +1,99 @@
+import { Readable } from 'node:stream';
+import type { ClickHouse } from '../clickhouse/client.js';
+import type { RejectReason, StreamSample } from './records.js';
+import * as sql from './streams.sql.js';
+
+const STAGE_BATCH_ROWS = 100_000;
+
+/** Batch ids name staging partitions; ours are built from workflow ids, and anything else is refused. */
+export function checkBatchId(batchId: string): string {
+  if (!/^[A-Za-z0-9_.:@-]{1,200}$/.test(batchId)) throw new Error(`Invalid batch id "${batchId}"`);
+  return batchId;
+}
+
+function tsvField(value: string | number | null): string {
+  if (value === null) return '\\N';
+  return typeof value === 'number' ? String(value) : value.replace(/[\\\t\n]/g, (c) => (c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\\\'));
+}
+
+/** Buffers samples and writes them to `stream_staging` as TSV, a bounded number of rows at a time. */
+export class SampleStager {
+  private lines: string[] = [];
+  private seq = 0;
+  staged = 0;
+
+  constructor(
+    private readonly ch: ClickHouse,
+    private readonly batchId: string,
+  ) {}
+
+  async add(sample: StreamSample, locator: string): Promise<void> {
+    this.seq += 1;
+    const s = sample;
+    this.lines.push(
+      [this.batchId, this.seq, locator, s.activity_id, s.t_s, s.hr_bpm, s.power_w, s.speed_mps, s.altitude_m, s.cadence, s.distance_m]
+        .map(tsvField)
+        .join('\t'),
+    );
+    if (this.lines.length >= STAGE_BATCH_ROWS) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.lines.length === 0) return;
+    const body = `${this.lines.join('\n')}\n`;
+    this.staged += this.lines.length;
+    this.lines = [];
+    await this.ch.client.insert({
+      table: `${this.ch.db}.stream_staging`,
+      values: Readable.from([body], { objectMode: false }),
+      format: 'TabSeparated',
+      columns: ['batch_id', 'seq', 'locator', 'activity_id', 't_s', 'hr_bpm', 'power_w', 'speed_mps', 'altitude_m', 'cadence', 'distance_m'],
+    });
+  }
+}
+
+export interface StreamOutcome {
+  /** valid samples stored by this batch (new or corrected streams) */
+  inserted: number;
+  /** valid samples identical to what was already stored */
+  unchanged: number;
+  rejected: Partial<Record<RejectReason, number>>;
+  activitiesReplaced: number;
+}
+
+/** Empties the batch's scratch partitions, so a retried or re-run batch starts clean. */
+export async function resetBatch(ch: ClickHouse, batchId: string): Promise<void> {
+  for (const table of ['stream_staging', 'stream_checked', 'stream_changes'] as const) {
+    await ch.client.command({ query: sql.dropBatch(ch.db, table), query_params: { batchId: checkBatchId(batchId) } });
+  }
+}
+
+/**
+ * Checks a staged batch set-based in ClickHouse, quarantines the bad samples, and stores the streams
+ * that are new or changed (a changed stream replaces the stored one whole). Idempotent: a retry redoes
+ * the same work, and a re-run of an unchanged upload stores nothing.
+ */
+export async function promoteStagedSamples(ch: ClickHouse, batchId: string, source: string): Promise<StreamOutcome> {
+  const params = { batchId: checkBatchId(batchId), source };
+  const run = (query: string) => ch.client.command({ query, query_params: params });
+  const select = async <T>(query: string) => (await ch.client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>();
+
+  await run(sql.checkStagedSamples(ch.db));
+  await run(sql.insertSampleRejects(ch.db));
+  await run(sql.changedStreams(ch.db));
+  const [changes] = await select<{ activities: string; samples: string; replacing: string }>(sql.changeCounts(ch.db));
+  if (Number(changes?.replacing) > 0) await run(sql.deleteReplacedSamples(ch.db));
+  if (Number(changes?.activities) > 0) await run(sql.insertValidSamples(ch.db));
+  await run(sql.recordUploads(ch.db));
+
+  const counts = await select<{ reason: string; n: string }>(sql.rejectCounts(ch.db));
+  await resetBatch(ch, batchId);
+  const valid = Number(counts.find((c) => c.reason === '')?.n ?? 0);
+  const inserted = Number(changes?.samples ?? 0);
+  return {
+    inserted,
+    unchanged: valid - inserted,
+    rejected: Object.fromEntries(counts.filter((c) => c.reason !== '').map((c) => [c.reason, Number(c.n)])),
+    activitiesReplaced: Number(changes?.replacing ?? 0),
+  };
+}

@@ -1,0 +1,1 @@
+export { ingestActivities } from './ingestActivities.js';
