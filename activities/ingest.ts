@@ -1,10 +1,10 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { ClickHouse } from '../clickhouse/client.js';
+import { INVALID_INPUT } from '../workflows/failures.js';
 import { ingestFile as ingestOneFile } from '../ingest/ingest-file.js';
 import type { IngestOutcome } from '../ingest/outcome.js';
 import { IngestPlanError, planIngest as planFiles, type IngestFile } from '../ingest/plan.js';
 
-export const INVALID_INPUT = 'InvalidInput';
 
 /** Bad input will not get better on retry: fail the workflow at once with the message. */
 export function failFastOn<T>(errorClass: abstract new (...args: never[]) => Error, work: () => Promise<T>): Promise<T> {

@@ -1,6 +1,7 @@
-import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { IngestOutcome } from '../ingest/outcome.js';
+import { invalidInput, surfacingInvalidInput } from './failures.js';
 
 export interface IngestInput {
   /** files or directories on the worker's machine */
@@ -30,12 +31,12 @@ const { ingestFile } = proxyActivities<Activities>({
 /** Files in dependency order (athletes, thresholds, activities, FIT, streams), one activity per file. */
 export async function ingestActivities(input: IngestInput = {}): Promise<IngestSummary> {
   if (!input.paths?.length) {
-    throw ApplicationFailure.nonRetryable('ingestActivities needs { paths: [...] }: files or directories to ingest.', 'InvalidInput');
+    throw invalidInput('ingestActivities needs { paths: [...] }: files or directories to ingest.');
   }
-  const files = await planIngest(input.paths);
+  const files = await surfacingInvalidInput(planIngest(input.paths));
   const sources: IngestOutcome[] = [];
   for (const [index, file] of files.entries()) {
-    sources.push(await ingestFile({ file, batchId: `${workflowInfo().workflowId}-${index}`, athleteId: input.athleteId }));
+    sources.push(await surfacingInvalidInput(ingestFile({ file, batchId: `${workflowInfo().workflowId}-${index}`, athleteId: input.athleteId })));
   }
   return summarize(sources);
 }
