@@ -1,1 +1,1 @@
-export { ingestActivities } from './ingestActivities.js';
+export { ingestActivities, type IngestInput, type IngestSummary } from './ingestActivities.js';
