@@ -4,6 +4,7 @@ import { INVALID_INPUT } from '../workflows/failures.js';
 import { ingestFile as ingestOneFile } from '../ingest/ingest-file.js';
 import type { IngestOutcome } from '../ingest/outcome.js';
 import { IngestPlanError, planIngest as planFiles, type IngestFile } from '../ingest/plan.js';
+import { ingestSyntheticSlice, type SyntheticSlice } from '../ingest/synthetic.js';
 
 
 /** Bad input will not get better on retry: fail the workflow at once with the message. */
@@ -30,6 +31,11 @@ export function createIngestActivities(ch: ClickHouse) {
           onProgress: (records) => context.heartbeat({ file: input.file.path, records }),
         }),
       );
+    },
+
+    async ingestSynthetic(slice: SyntheticSlice): Promise<IngestOutcome> {
+      const context = Context.current();
+      return ingestSyntheticSlice(ch, slice, new Date(), (athletes) => context.heartbeat({ batch: slice.batchId, athletes }));
     },
   };
 }

@@ -1,5 +1,6 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import type { PopulationOptions } from '../generator/index.js';
 import type { IngestOutcome } from '../ingest/outcome.js';
 import { invalidInput, surfacingInvalidInput } from './failures.js';
 
@@ -8,6 +9,8 @@ export interface IngestInput {
   paths?: string[];
   /** the athlete FIT files belong to */
   athleteId?: string;
+  /** a synthetic population to generate and ingest (endDate defaults to yesterday) */
+  synthetic?: Omit<PopulationOptions, 'endDate'> & { endDate?: string; athletesPerActivity?: number };
 }
 
 export interface IngestSummary {
@@ -22,23 +25,53 @@ const { planIngest } = proxyActivities<Activities>({
   retry: { maximumAttempts: 3 },
 });
 
-const { ingestFile } = proxyActivities<Activities>({
+const { ingestFile, ingestSynthetic } = proxyActivities<Activities>({
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '2 minutes',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 
-/** Files in dependency order (athletes, thresholds, activities, FIT, streams), one activity per file. */
+/**
+ * Files in dependency order (athletes, thresholds, activities, FIT, streams), one activity per file;
+ * then the synthetic population, one activity per slice of athletes.
+ */
 export async function ingestActivities(input: IngestInput = {}): Promise<IngestSummary> {
-  if (!input.paths?.length) {
-    throw invalidInput('ingestActivities needs { paths: [...] }: files or directories to ingest.');
+  if (!input.paths?.length && !input.synthetic) {
+    throw invalidInput('ingestActivities needs { paths: [...] } (files or directories to ingest) or { synthetic: { seed, athletes, days, streamShare } }.');
   }
-  const files = await surfacingInvalidInput(planIngest(input.paths));
   const sources: IngestOutcome[] = [];
+  const files = input.paths?.length ? await surfacingInvalidInput(planIngest(input.paths)) : [];
   for (const [index, file] of files.entries()) {
-    sources.push(await surfacingInvalidInput(ingestFile({ file, batchId: `${workflowInfo().workflowId}-${index}`, athleteId: input.athleteId })));
+    sources.push(await surfacingInvalidInput(ingestFile({ file, batchId: batchId(`file${index}`), athleteId: input.athleteId })));
+  }
+  if (input.synthetic) {
+    const options = populationOptions(input.synthetic);
+    const perSlice = input.synthetic.athletesPerActivity ?? 100;
+    for (let from = 0; from < options.athletes; from += perSlice) {
+      const to = Math.min(options.athletes, from + perSlice);
+      sources.push(await ingestSynthetic({ options, from, to, batchId: batchId(`synthetic${from}`) }));
+    }
   }
   return summarize(sources);
+}
+
+function batchId(part: string): string {
+  return `${workflowInfo().workflowId}-${part}`.replace(/[^A-Za-z0-9_.:@-]/g, '_');
+}
+
+function populationOptions(synthetic: NonNullable<IngestInput['synthetic']>): PopulationOptions {
+  const { seed, athletes, days, streamShare, dirtyShare } = synthetic;
+  const problems = [
+    !Number.isInteger(seed) && 'seed must be an integer',
+    !(Number.isInteger(athletes) && athletes > 0) && 'athletes must be a positive integer',
+    !(Number.isInteger(days) && days > 0) && 'days must be a positive integer',
+    !(streamShare >= 0 && streamShare <= 1) && 'streamShare must be between 0 and 1',
+    synthetic.endDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(synthetic.endDate) && 'endDate must be YYYY-MM-DD',
+  ].filter(Boolean);
+  if (problems.length > 0) throw invalidInput(`Invalid synthetic population: ${problems.join('; ')}.`);
+  // Workflow time is replay-safe; yesterday keeps every generated start in the past.
+  const endDate = synthetic.endDate ?? new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  return { seed, athletes, days, streamShare, endDate, ...(dirtyShare !== undefined && { dirtyShare }) };
 }
 
 export function summarize(sources: IngestOutcome[]): IngestSummary {

@@ -1,0 +1,49 @@
+import type { Client } from '@temporalio/client';
+import type { ClickHouse } from '../clickhouse/client.js';
+import { loadConfig, type AppConfig } from '../config/env.js';
+import { ensureDevServer } from '../infra/dev-server.js';
+import { connectClient } from '../infra/temporal-connection.js';
+import { ingestActivities } from '../workflows/index.js';
+import { ingestTable, table } from './print.js';
+import { runMain } from './run-main.js';
+import { withInProcessWorker } from './worker-in-process.js';
+
+const POPULATION = { seed: 42, athletes: 50, days: 365, streamShare: 0.05 };
+
+/** `npm run demo`: the whole product on the embedded defaults, through Temporal. */
+runMain(async () => {
+  const config = loadConfig();
+  const server = await ensureDevServer(config);
+  console.log(`Temporal dev server: ${config.temporal.address} (Web UI ${server.uiUrl})`);
+  const client = await connectClient(config.temporal);
+  await withInProcessWorker(config, async (ch) => {
+    await ingestPopulation(client, config);
+    await printLanded(ch);
+  });
+  console.log(`\nSee the workflow runs in the Temporal Web UI: ${server.uiUrl} (the dev server keeps running; stop it with npm run temporal -- stop)`);
+});
+
+async function ingestPopulation(client: Client, config: AppConfig): Promise<void> {
+  console.log(`\nGenerating and ingesting ${POPULATION.athletes} athletes × ${POPULATION.days} days through the ingestActivities workflow...`);
+  const started = Date.now();
+  const summary = await client.workflow.execute(ingestActivities, {
+    taskQueue: config.temporal.taskQueue,
+    workflowId: `demo-ingest-${Date.now()}`,
+    args: [{ synthetic: { ...POPULATION, athletesPerActivity: 25 } }],
+  });
+  console.log(ingestTable(summary));
+  console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+async function printLanded(ch: ClickHouse): Promise<void> {
+  const query = async (sql: string) => (await ch.client.query({ query: sql, format: 'JSONEachRow' })).json<Record<string, string | number>>();
+  console.log('\nRows stored:');
+  console.log(table(await query(`
+    SELECT 'athletes' AS table, count() AS rows FROM ${ch.db}.athletes FINAL
+    UNION ALL SELECT 'athlete_thresholds', count() FROM ${ch.db}.athlete_thresholds FINAL
+    UNION ALL SELECT 'activities', count() FROM ${ch.db}.activities FINAL
+    UNION ALL SELECT 'activity_streams', count() FROM ${ch.db}.activity_streams
+    UNION ALL SELECT 'ingest_rejects', count() FROM ${ch.db}.ingest_rejects FINAL`)));
+  console.log('\nQuarantined records by reason:');
+  console.log(table(await query(`SELECT reason_code AS reason, count() AS records FROM ${ch.db}.ingest_rejects FINAL GROUP BY reason_code ORDER BY records DESC`)));
+}
