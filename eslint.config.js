@@ -11,18 +11,18 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
   {
     // Workflow code is replayed: it must stay deterministic and sandbox-safe.
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
+      '@typescript-eslint/no-restricted-imports': ['error', {
         paths: nodeBuiltins.map((name) => ({ name, message: 'Node built-ins are not allowed in workflow code.' })),
         patterns: [
-          { group: ['@clickhouse/*', 'chdb', 'chdb/*', 'onnxruntime-node'], message: 'I/O belongs in activities, not workflows.' },
-          { group: ['**/activities/*', '!**/activities/index.js'], message: 'Workflows import activity types only (import type ... from activities/index.js).' },
+          { group: ['@clickhouse/*', 'chdb', 'chdb/*', 'onnxruntime-node', '@temporalio/worker', '@temporalio/activity'], message: 'I/O belongs in activities, not workflows.' },
+          { group: ['../*'], allowTypeImports: true, message: 'Workflows import only types from outside workflows/ (modules there may do I/O).' },
         ],
       }],
       'no-restricted-globals': ['error',
