@@ -15,11 +15,9 @@ export interface IngestFileOptions {
   /** the athlete a FIT file belongs to (FIT files do not say) */
   athleteId?: string;
   now: Date;
-  /** called every few thousand records, for heartbeats */
+  /** called after every chunk of records, for heartbeats */
   onProgress: (records: number) => void;
 }
-
-const PROGRESS_EVERY = 10_000;
 
 export async function ingestFile(ch: ClickHouse, file: IngestFile, options: IngestFileOptions): Promise<IngestOutcome> {
   const outcome = emptyOutcome(path.basename(file.path), file.kind);
@@ -27,38 +25,41 @@ export async function ingestFile(ch: ClickHouse, file: IngestFile, options: Inge
   const records = file.format === 'csv' ? readCsv(file.path) : readNdjson(file.path);
   if (file.kind === 'streams') return ingestStreams(ch, records, outcome, options);
   const ingester = new SummaryIngester(ch, outcome, options.now);
-  for await (const record of records) {
-    await ingester.add(file.kind, record);
-    if (outcome.records % PROGRESS_EVERY === 0) options.onProgress(outcome.records);
+  for await (const chunk of records) {
+    for (const record of chunk) await ingester.add(file.kind, record);
+    options.onProgress(outcome.records);
   }
   await ingester.flush();
   return outcome;
 }
 
 async function ingestStreams(
-  ch: ClickHouse, records: AsyncIterable<SourceRecord>, outcome: IngestOutcome, options: IngestFileOptions,
+  ch: ClickHouse, records: AsyncIterable<SourceRecord[]>, outcome: IngestOutcome, options: IngestFileOptions,
 ): Promise<IngestOutcome> {
   await resetBatch(ch, options.batchId);
   const stager = new SampleStager(ch, options.batchId);
   const rejects: Rejected[] = [];
-  for await (const record of records) {
-    outcome.records += 1;
-    const checked = record.fields ? parseSample(record.fields) : { ok: false as const, reason: 'malformed_record' as const, detail: record.parseError ?? '' };
-    if (checked.ok) await stager.add(checked.row, record.locator);
-    else {
-      rejects.push({ locator: record.locator, reason: checked.reason, detail: checked.detail, text: record.text });
-      addRejected(outcome, { [checked.reason]: 1 });
+  for await (const chunk of records) {
+    for (const record of chunk) {
+      const checked = record.fields ? parseSample(record.fields) : { ok: false as const, reason: 'malformed_record' as const, detail: record.parseError ?? '' };
+      if (checked.ok) stager.add(checked.row, record.line ?? 0);
+      else {
+        rejects.push({ locator: record.locator, reason: checked.reason, detail: checked.detail, text: record.text });
+        addRejected(outcome, { [checked.reason]: 1 });
+      }
     }
+    outcome.records += chunk.length;
+    if (stager.full) await stager.flush();
     if (rejects.length >= 1_000) await writeRejects(ch, outcome.source, rejects.splice(0));
-    if (outcome.records % PROGRESS_EVERY === 0) options.onProgress(outcome.records);
+    options.onProgress(outcome.records);
   }
   await stager.flush();
   await writeRejects(ch, outcome.source, rejects);
   return promote(ch, outcome, options.batchId);
 }
 
-async function promote(ch: ClickHouse, outcome: IngestOutcome, batchId: string): Promise<IngestOutcome> {
-  const streams = await promoteStagedSamples(ch, batchId, outcome.source);
+async function promote(ch: ClickHouse, outcome: IngestOutcome, batchId: string, locatorPrefix?: string): Promise<IngestOutcome> {
+  const streams = await promoteStagedSamples(ch, batchId, outcome.source, locatorPrefix);
   outcome.inserted += streams.inserted;
   outcome.unchanged += streams.unchanged;
   addRejected(outcome, streams.rejected);
@@ -82,8 +83,8 @@ async function ingestFit(ch: ClickHouse, file: IngestFile, outcome: IngestOutcom
   await ingester.flush();
   await resetBatch(ch, options.batchId);
   const stager = new SampleStager(ch, options.batchId);
-  for (const [i, sample] of fit.samples.entries()) await stager.add(sample, `record ${i + 1}`);
+  for (const [i, sample] of fit.samples.entries()) stager.add(sample, i + 1);
   await stager.flush();
   outcome.records += fit.samples.length;
-  return promote(ch, outcome, options.batchId);
+  return promote(ch, outcome, options.batchId, 'record ');
 }

@@ -39,7 +39,7 @@ const classifiedSamples = (db: Database) => `
 
 export const checkStagedSamples = (db: Database) => `
   INSERT INTO ${db}.stream_checked
-  SELECT batch_id, athlete_id, activity_id, t_s, seq, locator, reason,
+  SELECT batch_id, athlete_id, activity_id, t_s, seq, if(locator != '', locator, concat({locatorPrefix:String}, toString(seq))), reason,
     hr_bpm, power_w, speed_mps, altitude_m, cadence, distance_m
   FROM (${classifiedSamples(db)})`;
 

@@ -13,13 +13,12 @@ export function checkBatchId(batchId: string): string {
 
 function tsvField(value: string | number | null): string {
   if (value === null) return '\\N';
-  return typeof value === 'number' ? String(value) : value.replace(/[\\\t\n]/g, (c) => (c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\\\'));
+  return typeof value === 'number' ? String(value) : !/[\\\t\n]/.test(value) ? value : value.replace(/[\\\t\n]/g, (c) => (c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\\\'));
 }
 
 /** Buffers samples and writes them to `stream_staging` as TSV, a bounded number of rows at a time. */
 export class SampleStager {
   private lines: string[] = [];
-  private seq = 0;
   staged = 0;
 
   constructor(
@@ -27,15 +26,16 @@ export class SampleStager {
     private readonly batchId: string,
   ) {}
 
-  async add(sample: StreamSample, locator: string): Promise<void> {
-    this.seq += 1;
-    const s = sample;
+  /** `position` (line or record number) must increase through the source; rejects are located by it. */
+  add(s: StreamSample, position: number): void {
     this.lines.push(
-      [this.batchId, this.seq, locator, s.activity_id, s.t_s, s.hr_bpm, s.power_w, s.speed_mps, s.altitude_m, s.cadence, s.distance_m]
-        .map(tsvField)
-        .join('\t'),
+      `${this.batchId}\t${position}\t${tsvField(s.activity_id)}\t${s.t_s}\t${tsvField(s.hr_bpm)}\t` +
+        `${tsvField(s.power_w)}\t${tsvField(s.speed_mps)}\t${tsvField(s.altitude_m)}\t${tsvField(s.cadence)}\t${tsvField(s.distance_m)}`,
     );
-    if (this.lines.length >= STAGE_BATCH_ROWS) await this.flush();
+  }
+
+  get full(): boolean {
+    return this.lines.length >= STAGE_BATCH_ROWS;
   }
 
   async flush(): Promise<void> {
@@ -47,7 +47,7 @@ export class SampleStager {
       table: `${this.ch.db}.stream_staging`,
       values: Readable.from([body], { objectMode: false }),
       format: 'TabSeparated',
-      columns: ['batch_id', 'seq', 'locator', 'activity_id', 't_s', 'hr_bpm', 'power_w', 'speed_mps', 'altitude_m', 'cadence', 'distance_m'],
+      columns: ['batch_id', 'seq', 'activity_id', 't_s', 'hr_bpm', 'power_w', 'speed_mps', 'altitude_m', 'cadence', 'distance_m'],
     });
   }
 }
@@ -69,12 +69,12 @@ export async function resetBatch(ch: ClickHouse, batchId: string): Promise<void>
 }
 
 /**
- * Checks a staged batch set-based in ClickHouse, quarantines the bad samples, and stores the streams
+ * Checks a staged batch set-based in ClickHouse (a sample without a locator is located as prefix + position), quarantines the bad samples, and stores the streams
  * that are new or changed (a changed stream replaces the stored one whole). Idempotent: a retry redoes
  * the same work, and a re-run of an unchanged upload stores nothing.
  */
-export async function promoteStagedSamples(ch: ClickHouse, batchId: string, source: string): Promise<StreamOutcome> {
-  const params = { batchId: checkBatchId(batchId), source };
+export async function promoteStagedSamples(ch: ClickHouse, batchId: string, source: string, locatorPrefix = 'line '): Promise<StreamOutcome> {
+  const params = { batchId: checkBatchId(batchId), source, locatorPrefix };
   const run = (query: string) => ch.client.command({ query, query_params: params });
   const select = async <T>(query: string) => (await ch.client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>();
 

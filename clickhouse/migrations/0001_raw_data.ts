@@ -90,8 +90,8 @@ export const rawData: Migration = {
     // Per-second samples land here first, one partition per ingest batch, and are checked by set-based SQL.
     `CREATE TABLE IF NOT EXISTS ${db}.stream_staging (
       batch_id String,
-      seq UInt64 COMMENT 'position in the source, to check time order and to let the later duplicate win',
-      locator String,
+      seq UInt64 COMMENT 'position in the source (line, record): time order, the later duplicate wins, and the locator of a reject',
+      locator String DEFAULT '' COMMENT 'where the sample came from, when its position alone does not say',
       activity_id String,
       t_s Float64,
       hr_bpm Nullable(Float64),
