@@ -1,0 +1,71 @@
+import type { ClickHouse } from '../../clickhouse/client.js';
+import type { Database } from '../../clickhouse/sql.js';
+import { dailyFeaturesSql, dailyRowsWrittenSql } from './daily.sql.js';
+import { rollingFeaturesSql, rollingRowsWrittenSql } from './rolling.sql.js';
+import { weeklyFeaturesSql, weeklyRowsWrittenSql } from './weekly.sql.js';
+import { runStartedAtSql } from './scope.sql.js';
+
+/** One step of one run for one bucket of athletes (the athletes are listed in feature_scope). */
+export interface AthleteStepInput {
+  runId: string;
+  /** The run's version (UInt64); rows written carry it. */
+  version: number | bigint;
+  bucket: number;
+  /** 'YYYY-MM-DD': the last day of the date spine. */
+  asOf: string;
+}
+
+type SqlBuilder = (db: Database) => string;
+
+/**
+ * Daily rows on the date spine for the scoped athletes, from their from_date (or from where the stored
+ * spine needs it) to asOf. Reads activity_features. Returns the number of (athlete, date) rows written.
+ */
+export function computeDailyFeatures(ch: ClickHouse, input: AthleteStepInput): Promise<number> {
+  return runStep(ch, input, dailyFeaturesSql, dailyRowsWrittenSql);
+}
+
+/** Rolling rows (CTL, ATL, TSB, ACWR, monotony, volumes, ...). Reads athlete_daily_features: run daily first. */
+export function computeRollingFeatures(ch: ClickHouse, input: AthleteStepInput): Promise<number> {
+  return runStep(ch, input, rollingFeaturesSql, rollingRowsWrittenSql);
+}
+
+/** Monday-based weekly rows. Reads athlete_daily_features (run daily first) and activity_features. */
+export function computeWeeklyFeatures(ch: ClickHouse, input: AthleteStepInput): Promise<number> {
+  return runStep(ch, input, weeklyFeaturesSql, weeklyRowsWrittenSql);
+}
+
+async function runStep(ch: ClickHouse, input: AthleteStepInput, write: SqlBuilder, countWritten: SqlBuilder): Promise<number> {
+  const params = { ...stepParams(input), computedAt: await runStartedAt(ch, input.runId) };
+  await ch.client.command({ query: write(ch.db), query_params: params });
+  const result = await ch.client.query({ query: countWritten(ch.db), query_params: params, format: 'JSONEachRow' });
+  const [row] = await result.json<{ n: string | number }>();
+  return Number(row?.n ?? 0);
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function stepParams(input: AthleteStepInput): Record<string, string | number> {
+  if (!ISO_DATE.test(input.asOf)) throw new Error(`asOf must be 'YYYY-MM-DD', got "${input.asOf}"`);
+  if (!Number.isInteger(input.bucket) || input.bucket < 0 || input.bucket > 65_535) {
+    throw new Error(`bucket must be a UInt16, got ${input.bucket}`);
+  }
+  const version = BigInt(input.version);
+  if (version < 0n || version >= 2n ** 64n) throw new Error(`version must be a UInt64, got ${input.version}`);
+  return { runId: input.runId, bucket: input.bucket, version: version.toString(), asOf: input.asOf };
+}
+
+/**
+ * computed_at is the run's start as recorded in pipeline_runs, not the wall clock of this statement: a
+ * retried step then writes bit-identical rows. Without a pipeline_runs row (a step run on its own) it is now.
+ */
+async function runStartedAt(ch: ClickHouse, runId: string): Promise<string> {
+  const result = await ch.client.query({
+    query: runStartedAtSql(ch.db),
+    query_params: { runId },
+    format: 'JSONEachRow',
+  });
+  const [row] = await result.json<{ started_at: string }>();
+  if (!row) throw new Error('pipeline_runs lookup returned no row');
+  return row.started_at;
+}

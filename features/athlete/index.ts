@@ -1,0 +1,1 @@
+export { computeDailyFeatures, computeRollingFeatures, computeWeeklyFeatures, type AthleteStepInput } from './compute.js';

@@ -1,0 +1,4 @@
+import type { Database } from '../clickhouse/sql.js';
+
+export const registeredFeaturesSql = (db: Database) => `
+  SELECT table_name, column_name, definition, ch_type, unit, description FROM ${db}.feature_registry FINAL`;
