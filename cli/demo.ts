@@ -3,7 +3,7 @@ import type { ClickHouse } from '../clickhouse/client.js';
 import { loadConfig, type AppConfig } from '../config/env.js';
 import { ensureDevServer } from '../infra/dev-server.js';
 import { connectClient } from '../infra/temporal-connection.js';
-import { ingestActivities } from '../workflows/index.js';
+import { featurePipeline, ingestActivities } from '../workflows/index.js';
 import { ingestTable, table } from './print.js';
 import { runMain } from './run-main.js';
 import { withInProcessWorker } from './worker-in-process.js';
@@ -19,6 +19,8 @@ runMain(async () => {
   await withInProcessWorker(config, async (ch) => {
     await ingestPopulation(client, config);
     await printLanded(ch);
+    await computeFeatures(client, config);
+    await printFitness(ch);
   });
   console.log(`\nSee the workflow runs in the Temporal Web UI: ${server.uiUrl} (the dev server keeps running; stop it with npm run temporal -- stop)`);
 });
@@ -46,4 +48,31 @@ async function printLanded(ch: ClickHouse): Promise<void> {
     UNION ALL SELECT 'ingest_rejects', count() FROM ${ch.db}.ingest_rejects FINAL`)));
   console.log('\nQuarantined records by reason:');
   console.log(table(await query(`SELECT reason_code AS reason, count() AS records FROM ${ch.db}.ingest_rejects FINAL GROUP BY reason_code ORDER BY records DESC`)));
+}
+
+async function computeFeatures(client: Client, config: AppConfig): Promise<void> {
+  console.log('\nComputing features through the featurePipeline workflow (activity → daily → rolling ‖ weekly)...');
+  const summary = await client.workflow.execute(featurePipeline, {
+    taskQueue: config.temporal.taskQueue,
+    workflowId: `demo-features-${Date.now()}`,
+    args: [{}],
+  });
+  console.log(table(Object.entries(summary.rowsWritten).map(([name, rows]) => ({ table: name, 'rows written': rows, 'rows now': summary.tableRows[name] ?? 0 }))));
+  console.log(`athletes ${summary.athletesTouched}, as of ${summary.asOf}, watermark ${summary.watermark}; seconds per step: ${
+    Object.entries(summary.secondsPerStep).map(([step, s]) => `${step} ${s.toFixed(1)}`).join(', ')}; checks ${summary.checks.every((c) => c.passed) ? 'passed' : 'FAILED'}`);
+}
+
+async function printFitness(ch: ClickHouse): Promise<void> {
+  const result = await ch.client.query({
+    query: `
+      SELECT athlete_id, as_of_date AS date, round(ctl, 1) AS CTL, round(atl, 1) AS ATL, round(tsb, 1) AS TSB,
+        round(acwr, 2) AS ACWR, round(monotony, 2) AS monotony
+      FROM ${ch.db}.athlete_rolling_features FINAL
+      WHERE athlete_id IN (SELECT DISTINCT athlete_id FROM ${ch.db}.athletes FINAL ORDER BY athlete_id LIMIT 3)
+        AND as_of_date > (SELECT max(as_of_date) FROM ${ch.db}.athlete_rolling_features) - 5
+      ORDER BY athlete_id, date`,
+    format: 'JSONEachRow',
+  });
+  console.log('\nFitness (CTL), fatigue (ATL) and form (TSB) over the last days, three athletes:');
+  console.log(table(await result.json<Record<string, string | number>>()));
 }

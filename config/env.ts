@@ -25,8 +25,16 @@ export interface AppConfig {
   dataDir: string;
   temporal: TemporalConfig;
   clickhouse: ClickHouseConfig;
-  /** IANA zone that decides what "today" is for scheduled runs. */
+  features: FeatureSettings;
+}
+
+export interface FeatureSettings {
+  /** IANA zone that decides what "today" is for scheduled runs */
   timeZone: string;
+  /** athletes are split into this many buckets, one activity per bucket and step */
+  buckets: number;
+  /** buckets computed at once */
+  concurrency: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -38,10 +46,27 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const dataDir = path.resolve(env.DATA_DIR?.trim() || 'data');
   const temporal = parseTemporal(env, problems);
   const clickhouse = parseClickHouse(env, dataDir, problems);
+  const features = parseFeatures(env, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { dataDir, temporal: temporal!, clickhouse: clickhouse!, features };
+}
+
+export function parseFeatures(env: Env, problems: string[]): FeatureSettings {
   const timeZone = env.PIPELINE_TIME_ZONE?.trim() || 'UTC';
   if (!isValidTimeZone(timeZone)) problems.push(`PIPELINE_TIME_ZONE "${timeZone}" is not an IANA time zone (e.g. Europe/Paris).`);
-  if (problems.length > 0) throw new ConfigError(problems);
-  return { dataDir, temporal: temporal!, clickhouse: clickhouse!, timeZone };
+  return {
+    timeZone,
+    buckets: positiveInteger(env, 'FEATURE_BUCKETS', 8, 1024, problems),
+    concurrency: positiveInteger(env, 'FEATURE_CONCURRENCY', 2, 64, problems),
+  };
+}
+
+function positiveInteger(env: Env, name: string, fallback: number, max: number, problems: string[]): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > max) problems.push(`${name} "${raw}" must be a whole number from 1 to ${max}.`);
+  return value;
 }
 
 function parseTemporal(env: Env, problems: string[]): TemporalConfig | undefined {

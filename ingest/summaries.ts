@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { ClickHouse } from '../clickhouse/client.js';
-import { formatUtcMillis } from './fields.js';
 import type { ActivityRow, AthleteRow, RejectReason, ThresholdRow } from './records.js';
 import { athleteTimeZones, storedVersions } from './summaries.sql.js';
 
@@ -44,8 +43,7 @@ export async function upsertSummaries<T extends SummaryRow>(
   const keyOf = KEY[table] as (row: T) => string;
   const stored = await storedVersionsOf(ch, table, batch.map((b) => (table === 'activities' ? keyOf(b.row) : b.row.athlete_id)));
   const outcome: UpsertOutcome<T> = { inserted: 0, unchanged: 0, conflicts: [] };
-  const toInsert: (T & { content_hash: string; ingested_at: string })[] = [];
-  const ingestedAt = formatUtcMillis(new Date());
+  const toInsert: (T & { content_hash: string })[] = [];
   for (const item of batch) {
     const key = keyOf(item.row);
     const hash = contentHash(item.row);
@@ -60,7 +58,7 @@ export async function upsertSummaries<T extends SummaryRow>(
       outcome.unchanged += 1;
     } else {
       seenInUpload.set(key, hash);
-      toInsert.push({ ...item.row, content_hash: hash, ingested_at: ingestedAt });
+      toInsert.push({ ...item.row, content_hash: hash });
     }
   }
   if (toInsert.length > 0) await ch.client.insert({ table: `${ch.db}.${table}`, values: toInsert, format: 'JSONEachRow' });

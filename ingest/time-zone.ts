@@ -17,3 +17,8 @@ export function utcOffsetMinutes(zone: string, instant: Date): number {
   const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
   return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
 }
+
+/** Today's date (YYYY-MM-DD) in `zone`. */
+export function todayIn(zone: string, now = new Date()): string {
+  return new Date(now.getTime() + utcOffsetMinutes(zone, now) * 60_000).toISOString().slice(0, 10);
+}

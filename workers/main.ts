@@ -12,7 +12,7 @@ runMain(async () => {
   try {
     await migrate(ch);
     const connection = await connectWorker(config.temporal);
-    const worker = await createWorker(connection, config.temporal, ch);
+    const worker = await createWorker(connection, config.temporal, ch, config.features);
     console.log(`Worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address} (namespace ${config.temporal.namespace}).`);
     await worker.run();
     await connection.close();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import type { ClickHouse } from '../clickhouse/client.js';
-import type { TemporalConfig } from '../config/env.js';
+import { parseFeatures, type FeatureSettings, type TemporalConfig } from '../config/env.js';
 import { projectRoot } from '../infra/temporal-cli.js';
 
 export const workflowsPath = path.join(projectRoot, 'workflows', 'index.ts');
@@ -14,14 +14,16 @@ export const workflowBundlePath = path.join(projectRoot, 'dist', 'workflow-bundl
  * may open the data path. It loads the prebuilt workflow bundle (`npm run build:workflows`) when there
  * is one, and bundles from source otherwise (development).
  */
-export async function createWorker(connection: NativeConnection, temporal: TemporalConfig, ch: ClickHouse): Promise<Worker> {
+export async function createWorker(
+  connection: NativeConnection, temporal: TemporalConfig, ch: ClickHouse, features: FeatureSettings = parseFeatures({}, []),
+): Promise<Worker> {
   const workflows = fs.existsSync(workflowBundlePath) ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath };
   return Worker.create({
     connection,
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
     ...workflows,
-    activities: createActivities(ch),
+    activities: createActivities(ch, features),
     // Lets a running activity finish (or heartbeat its way out) on SIGTERM instead of being cut off.
     shutdownGraceTime: '30s',
     // The embedded engine already uses both cores for one query; more concurrent activities only queue.

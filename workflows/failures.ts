@@ -8,16 +8,23 @@ export function invalidInput(message: string): ApplicationFailure {
 }
 
 /**
- * Bad input found by an activity fails the workflow with the activity's own message, so the UI and CLI
- * show what to fix instead of "Activity task failed".
+ * A non-retryable failure of an activity (bad input, failed checks) fails the workflow with the activity's
+ * own message, so the UI and CLI show what to fix instead of "Activity task failed".
  */
-export async function surfacingInvalidInput<T>(work: Promise<T>): Promise<T> {
+export async function surfacingFailure<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === INVALID_INPUT) {
-      throw invalidInput(error.cause.message);
+    if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.nonRetryable) {
+      throw ApplicationFailure.nonRetryable(error.cause.message, error.cause.type);
     }
     throw error;
   }
+}
+
+export const DATA_QUALITY = 'DataQualityFailed';
+
+/** Failed checks mean wrong numbers: retrying the same computation cannot fix them. */
+export function dataQualityFailure(message: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(message, DATA_QUALITY);
 }

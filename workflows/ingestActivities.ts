@@ -2,7 +2,7 @@ import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { PopulationOptions } from '../generator/index.js';
 import type { IngestOutcome } from '../ingest/outcome.js';
-import { invalidInput, surfacingInvalidInput } from './failures.js';
+import { invalidInput, surfacingFailure } from './failures.js';
 
 export interface IngestInput {
   /** files or directories on the worker's machine */
@@ -40,9 +40,9 @@ export async function ingestActivities(input: IngestInput = {}): Promise<IngestS
     throw invalidInput('ingestActivities needs { paths: [...] } (files or directories to ingest) or { synthetic: { seed, athletes, days, streamShare } }.');
   }
   const sources: IngestOutcome[] = [];
-  const files = input.paths?.length ? await surfacingInvalidInput(planIngest(input.paths)) : [];
+  const files = input.paths?.length ? await surfacingFailure(planIngest(input.paths)) : [];
   for (const [index, file] of files.entries()) {
-    sources.push(await surfacingInvalidInput(ingestFile({ file, batchId: batchId(`file${index}`), athleteId: input.athleteId })));
+    sources.push(await surfacingFailure(ingestFile({ file, batchId: batchId(`file${index}`), athleteId: input.athleteId })));
   }
   if (input.synthetic) {
     const options = populationOptions(input.synthetic);

@@ -22,7 +22,7 @@ export const rawData: Migration = {
       birth_year UInt16 COMMENT 'calendar year',
       time_zone LowCardinality(String) COMMENT 'IANA zone, e.g. Europe/Paris',
       content_hash UInt64 COMMENT 'hash of the fields above; unchanged content is not re-inserted',
-      ingested_at DateTime64(3, 'UTC') COMMENT 'version: the newest row per key wins'
+      ingested_at DateTime64(3, 'UTC') DEFAULT now64(3) COMMENT 'version, stamped by ClickHouse: the newest row per key wins'
     ) ENGINE = ReplacingMergeTree(ingested_at) ORDER BY athlete_id`,
 
     `CREATE TABLE IF NOT EXISTS ${db}.athlete_thresholds (
@@ -34,7 +34,7 @@ export const rawData: Migration = {
       resting_hr_bpm Nullable(Float32) COMMENT 'resting heart rate, bpm',
       threshold_pace_s_per_km Nullable(Float32) COMMENT 'running threshold pace, s/km',
       content_hash UInt64,
-      ingested_at DateTime64(3, 'UTC')
+      ingested_at DateTime64(3, 'UTC') DEFAULT now64(3)
     ) ENGINE = ReplacingMergeTree(ingested_at) ORDER BY (athlete_id, effective_from)`,
 
     `CREATE TABLE IF NOT EXISTS ${db}.activities (
@@ -55,7 +55,7 @@ export const rawData: Migration = {
       device LowCardinality(String),
       source LowCardinality(String) COMMENT 'file or generator the record came from',
       content_hash UInt64,
-      ingested_at DateTime64(3, 'UTC')
+      ingested_at DateTime64(3, 'UTC') DEFAULT now64(3)
     ) ENGINE = ReplacingMergeTree(ingested_at) ORDER BY (athlete_id, activity_id)`,
 
     `CREATE TABLE IF NOT EXISTS ${db}.activity_streams (

@@ -23,6 +23,7 @@ export const featurePipeline: Migration = {
       as_of Date,
       full_recompute UInt8,
       status LowCardinality(String) COMMENT 'running, succeeded or failed',
+      since DateTime64(3, 'UTC') COMMENT 'watermark of the previous successful run: raw rows ingested after it are new to this run',
       watermark DateTime64(3, 'UTC') COMMENT 'raw rows ingested up to here are reflected in the features',
       athletes_touched UInt32,
       summary String COMMENT 'JSON: rows per table, time per step',

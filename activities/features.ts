@@ -1,0 +1,72 @@
+import type { ClickHouse } from '../clickhouse/client.js';
+import type { FeatureSettings } from '../config/env.js';
+import { computeActivityFeatures } from '../features/activity/compute.js';
+import { computeDailyFeatures, computeRollingFeatures, computeWeeklyFeatures } from '../features/athlete/index.js';
+import { checkFeatureTables, describeFailures, type QualityReport } from '../features/pipeline/checks.js';
+import { FeatureInputError, planFeatureRun, type FeatureRunPlan } from '../features/pipeline/plan.js';
+import { recordRunOutcome } from '../features/pipeline/runs.js';
+import { syncFeatureRegistry } from '../features/registry.js';
+import { todayIn } from '../ingest/time-zone.js';
+import { dataQualityFailure } from '../workflows/failures.js';
+import { failFastOn } from './ingest.js';
+import { whileHeartbeating } from './heartbeat.js';
+
+export type FeatureStep = 'activity' | 'daily' | 'rolling' | 'weekly';
+
+export interface FeatureStepInput {
+  step: FeatureStep;
+  runId: string;
+  version: number;
+  bucket: number;
+  asOf: string;
+}
+
+const STEPS: Record<FeatureStep, (ch: ClickHouse, input: FeatureStepInput) => Promise<number>> = {
+  activity: computeActivityFeatures,
+  daily: computeDailyFeatures,
+  rolling: computeRollingFeatures,
+  weekly: computeWeeklyFeatures,
+};
+
+export function createFeatureActivities(ch: ClickHouse, settings: FeatureSettings) {
+  return {
+    /** Scope and watermarks of a run; `asOf` defaults to today in PIPELINE_TIME_ZONE. */
+    async planFeatureRun(input: { runId: string; version: number; asOf?: string; athleteIds?: string[]; fullRecompute?: boolean }):
+      Promise<FeatureRunPlan & { concurrency: number }> {
+      const request = {
+        runId: input.runId,
+        version: input.version,
+        asOf: input.asOf ?? todayIn(settings.timeZone),
+        athleteIds: input.athleteIds ?? [],
+        fullRecompute: input.fullRecompute ?? false,
+        buckets: settings.buckets,
+      };
+      const plan = await failFastOn(FeatureInputError, () => planFeatureRun(ch, request));
+      return { ...plan, concurrency: settings.concurrency };
+    },
+
+    async computeFeatureStep(input: FeatureStepInput): Promise<number> {
+      return whileHeartbeating({ step: input.step, bucket: input.bucket }, () => STEPS[input.step](ch, input));
+    },
+
+    /** Data-quality checks over the feature tables; a failure is recorded and fails the run (no retry). */
+    async checkFeatureRun(input: { runId: string; summary: unknown }): Promise<QualityReport> {
+      const report = await checkFeatureTables(ch);
+      if (report.failed.length > 0) {
+        const error = describeFailures(report.failed);
+        await recordRunOutcome(ch, input.runId, { status: 'failed', summary: input.summary, checks: report.checks, error });
+        throw dataQualityFailure(error);
+      }
+      return report;
+    },
+
+    async finishFeatureRun(input: { runId: string; summary: unknown; checks: unknown }): Promise<void> {
+      await syncFeatureRegistry(ch);
+      await recordRunOutcome(ch, input.runId, { status: 'succeeded', summary: input.summary, checks: input.checks });
+    },
+
+    async failFeatureRun(input: { runId: string; error: string }): Promise<void> {
+      await recordRunOutcome(ch, input.runId, { status: 'failed', error: input.error });
+    },
+  };
+}

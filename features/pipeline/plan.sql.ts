@@ -1,0 +1,69 @@
+import type { Database } from '../../clickhouse/sql.js';
+
+/** The newest successful run of the pipeline: its watermark is where this run's new data starts. */
+export const lastWatermark = (db: Database) => `
+  SELECT toString(watermark) AS watermark FROM ${db}.pipeline_runs FINAL
+  WHERE status = 'succeeded' AND run_id != {runId:String}
+  ORDER BY version DESC LIMIT 1`;
+
+/**
+ * Everything committed so far. \`ingested_at\` is stamped by ClickHouse as the insert runs, so only an
+ * ingest still running while a run plans can leave rows behind this mark (see README, feature pipeline).
+ */
+export const currentWatermark = (db: Database) => `
+  SELECT toString(greatest(
+    (SELECT max(ingested_at) FROM ${db}.activities),
+    (SELECT max(ingested_at) FROM ${db}.athlete_thresholds),
+    (SELECT max(ingested_at) FROM ${db}.activity_stream_uploads))) AS watermark`;
+
+export const existingRun = (db: Database) => `
+  SELECT toString(since) AS since, toString(watermark) AS watermark, version, toString(as_of) AS as_of
+  FROM ${db}.pipeline_runs FINAL WHERE run_id = {runId:String}`;
+
+/**
+ * Which athletes this run recomputes, and from which local date (set-based, one statement):
+ * - activities new or corrected since the last run: from their date, or from where the features had them
+ *   before when a correction moved them;
+ * - streams uploaded or replaced: from their activity's date;
+ * - thresholds new or corrected: from the date they take effect (every later activity may change);
+ * - every athlete already in the tables: from the day after their last daily row, so the date spine and
+ *   the decaying CTL/ATL reach the as-of date (this is the whole of an ordinary daily run);
+ * - a full recompute: every athlete from the first activity.
+ */
+export const insertScope = (db: Database) => `
+  INSERT INTO ${db}.feature_scope (run_id, bucket, athlete_id, from_date)
+  SELECT {runId:String}, cityHash64(athlete_id) % {buckets:UInt16}, athlete_id, min(d) AS from_date
+  FROM (
+    SELECT a.athlete_id AS athlete_id, if(f.activity_id = '', a.local_date, least(a.local_date, f.local_date)) AS d
+    FROM (SELECT athlete_id, activity_id, local_date FROM ${db}.activities FINAL
+          WHERE ingested_at > {since:DateTime64(3)} AND ingested_at <= {until:DateTime64(3)}) AS a
+    LEFT JOIN (SELECT athlete_id, activity_id, local_date FROM ${db}.activity_features FINAL) AS f
+      ON f.athlete_id = a.athlete_id AND f.activity_id = a.activity_id
+    UNION ALL
+    SELECT a.athlete_id, a.local_date
+    FROM (SELECT athlete_id, activity_id FROM ${db}.activity_stream_uploads FINAL
+          WHERE ingested_at > {since:DateTime64(3)} AND ingested_at <= {until:DateTime64(3)}) AS u
+    INNER JOIN (SELECT athlete_id, activity_id, local_date FROM ${db}.activities FINAL) AS a
+      ON a.athlete_id = u.athlete_id AND a.activity_id = u.activity_id
+    UNION ALL
+    SELECT athlete_id, effective_from FROM ${db}.athlete_thresholds FINAL
+    WHERE ingested_at > {since:DateTime64(3)} AND ingested_at <= {until:DateTime64(3)}
+    UNION ALL
+    SELECT athlete_id, max(date) + 1 FROM ${db}.athlete_daily_features FINAL GROUP BY athlete_id
+    UNION ALL
+    SELECT athlete_id, min(local_date) FROM ${db}.activities FINAL
+    WHERE {fullRecompute:UInt8} = 1 AND ingested_at <= {until:DateTime64(3)} GROUP BY athlete_id
+  )
+  WHERE empty({athleteIds:Array(String)}) OR has({athleteIds:Array(String)}, athlete_id)
+  GROUP BY athlete_id
+  HAVING from_date <= {asOf:Date}`;
+
+export const clearScope = (db: Database) => `DELETE FROM ${db}.feature_scope WHERE run_id = {runId:String}`;
+
+export const scopeSummary = (db: Database) => `
+  SELECT bucket, toUInt32(count()) AS athletes FROM ${db}.feature_scope FINAL WHERE run_id = {runId:String}
+  GROUP BY bucket ORDER BY bucket`;
+
+export const unknownAthletes = (db: Database) => `
+  SELECT arrayJoin({athleteIds:Array(String)}) AS athlete_id
+  WHERE athlete_id NOT IN (SELECT athlete_id FROM ${db}.athletes FINAL)`;

@@ -1,0 +1,98 @@
+import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities, FeatureStep } from '../activities/index.js';
+import type { QualityCheck } from '../features/pipeline/checks.js';
+import { DATA_QUALITY, INVALID_INPUT, invalidInput, surfacingFailure } from './failures.js';
+
+export interface FeaturePipelineInput {
+  /** 'YYYY-MM-DD'; default: today in PIPELINE_TIME_ZONE */
+  asOf?: string;
+  /** only these athletes; default: all */
+  athleteIds?: string[];
+  /** recompute every athlete from the first activity instead of what changed since the last run */
+  fullRecompute?: boolean;
+}
+
+export interface FeaturePipelineSummary {
+  runId: string;
+  asOf: string;
+  /** raw rows ingested up to here are in the features */
+  watermark: string;
+  athletesTouched: number;
+  buckets: number;
+  /** rows written by this run, per table */
+  rowsWritten: Record<string, number>;
+  /** rows per table as readers see them after the run */
+  tableRows: Record<string, number>;
+  secondsPerStep: Record<string, number>;
+  checks: QualityCheck[];
+}
+
+const retry = {
+  initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6,
+  nonRetryableErrorTypes: [INVALID_INPUT, DATA_QUALITY],
+};
+const { planFeatureRun, checkFeatureRun, finishFeatureRun, failFeatureRun } = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes', retry,
+});
+const { computeFeatureStep } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 hour', heartbeatTimeout: '30 seconds', retry,
+});
+
+const TABLE_OF_STEP: Record<FeatureStep, string> = {
+  activity: 'activity_features', daily: 'athlete_daily_features', rolling: 'athlete_rolling_features', weekly: 'athlete_weekly_features',
+};
+
+/** activity features → daily load on the date spine → rolling and weekly features in parallel → checks. */
+export async function featurePipeline(input: FeaturePipelineInput = {}): Promise<FeaturePipelineSummary> {
+  validate(input);
+  const { runId, runStartTime } = workflowInfo();
+  const plan = await surfacingFailure(planFeatureRun({ ...input, runId, version: runStartTime.getTime() }));
+  const rowsWritten: Record<string, number> = {};
+  const secondsPerStep: Record<string, number> = {};
+
+  const runStep = async (step: FeatureStep) => {
+    const started = Date.now();
+    let rows = 0;
+    await forEachBounded(plan.buckets, plan.concurrency, async (bucket) => {
+      const written = await computeFeatureStep({ step, runId, version: plan.version, bucket, asOf: plan.asOf });
+      rows += written;
+    });
+    rowsWritten[TABLE_OF_STEP[step]] = rows;
+    secondsPerStep[step] = (Date.now() - started) / 1000;
+  };
+
+  try {
+    await runStep('activity');
+    await runStep('daily');
+    await Promise.all([runStep('rolling'), runStep('weekly')]);
+    const partial = { runId, asOf: plan.asOf, watermark: plan.watermark, athletesTouched: plan.athletes, buckets: plan.buckets.length, rowsWritten, secondsPerStep };
+    const report = await surfacingFailure(checkFeatureRun({ runId, summary: partial }));
+    const summary = { ...partial, tableRows: report.rows, checks: report.checks };
+    await finishFeatureRun({ runId, summary, checks: report.checks });
+    return summary;
+  } catch (error) {
+    // Failed checks are already recorded with their figures.
+    const recorded = error instanceof ApplicationFailure && error.type === DATA_QUALITY;
+    if (!recorded) await failFeatureRun({ runId, error: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
+}
+
+function validate(input: FeaturePipelineInput): void {
+  const problems = [
+    input.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(input.asOf) && `asOf "${input.asOf}" must be YYYY-MM-DD`,
+    input.athleteIds !== undefined && (!Array.isArray(input.athleteIds) || input.athleteIds.some((id) => typeof id !== 'string' || id === '')) &&
+      'athleteIds must be a list of athlete ids',
+    input.fullRecompute !== undefined && typeof input.fullRecompute !== 'boolean' && 'fullRecompute must be true or false',
+  ].filter(Boolean);
+  if (problems.length > 0) throw invalidInput(`Invalid featurePipeline input: ${problems.join('; ')}.`);
+}
+
+/** Runs `work` for every item, at most `limit` at a time. */
+async function forEachBounded<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  const lanes = Array.from({ length: Math.min(limit, queue.length) }, async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+  });
+  await Promise.all(lanes);
+}
