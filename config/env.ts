@@ -56,7 +56,7 @@ export function parseFeatures(env: Env, problems: string[]): FeatureSettings {
   if (!isValidTimeZone(timeZone)) problems.push(`PIPELINE_TIME_ZONE "${timeZone}" is not an IANA time zone (e.g. Europe/Paris).`);
   return {
     timeZone,
-    buckets: positiveInteger(env, 'FEATURE_BUCKETS', 8, 1024, problems),
+    buckets: positiveInteger(env, 'FEATURE_BUCKETS', 2, 1024, problems),
     concurrency: positiveInteger(env, 'FEATURE_CONCURRENCY', 2, 64, problems),
   };
 }

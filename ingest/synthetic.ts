@@ -1,5 +1,5 @@
 import type { ClickHouse } from '../clickhouse/client.js';
-import { generateAthlete, insertStreamPlans, synthesizeStreams, type PopulationOptions, type StreamPlan } from '../generator/index.js';
+import { generateAthlete, insertStreamPlans, synthesizeStreams, type GeneratedAthlete, type PopulationOptions, type StreamPlan } from '../generator/index.js';
 import { dropPlanBatchSql } from '../generator/stream-sql.js';
 import { addRejected, emptyOutcome, type IngestOutcome } from './outcome.js';
 import { promoteStagedSamples, resetBatch } from './streams.js';
@@ -11,6 +11,8 @@ export interface SyntheticSlice {
   from: number;
   to: number;
   batchId: string;
+  /** YYYY-MM-DD: only thresholds and activities dated from this day on (appending days to a population) */
+  since?: string;
 }
 
 export const syntheticSource = (options: PopulationOptions) => `generator:seed=${options.seed}`;
@@ -29,7 +31,7 @@ export async function ingestSyntheticSlice(
   const ingester = new SummaryIngester(ch, outcome, now);
   let plans: StreamPlan[] = [];
   for (let index = slice.from; index < slice.to; index += 1) {
-    const athlete = generateAthlete(slice.options, index);
+    const athlete = recentPart(generateAthlete(slice.options, index), slice.since);
     const id = String(athlete.athlete.athlete_id);
     await ingester.add('athletes', record(`${id}/athlete`, athlete.athlete));
     for (const [i, t] of athlete.thresholds.entries()) await ingester.add('thresholds', record(`${id}/thresholds[${i}]`, t));
@@ -46,6 +48,18 @@ export async function ingestSyntheticSlice(
   outcome.unchanged += streams.unchanged;
   addRejected(outcome, streams.rejected);
   return outcome;
+}
+
+function recentPart(athlete: GeneratedAthlete, since: string | undefined): GeneratedAthlete {
+  if (!since) return athlete;
+  const activities = athlete.activities.filter((a) => String(a.start_time_utc ?? '').slice(0, 10) >= since);
+  const kept = new Set(activities.map((a) => a.activity_id));
+  return {
+    athlete: athlete.athlete,
+    thresholds: athlete.thresholds.filter((t) => String(t.effective_from) >= since),
+    activities,
+    streamPlans: athlete.streamPlans.filter((p) => kept.has(p.activity_id)),
+  };
 }
 
 function record(locator: string, fields: Record<string, unknown>) {

@@ -10,7 +10,12 @@ export interface IngestInput {
   /** the athlete FIT files belong to */
   athleteId?: string;
   /** a synthetic population to generate and ingest (endDate defaults to yesterday) */
-  synthetic?: Omit<PopulationOptions, 'endDate'> & { endDate?: string; athletesPerActivity?: number };
+  synthetic?: Omit<PopulationOptions, 'endDate'> & {
+    endDate?: string;
+    athletesPerActivity?: number;
+    /** YYYY-MM-DD: ingest only what is dated from this day on (append the newest days of a population) */
+    since?: string;
+  };
 }
 
 export interface IngestSummary {
@@ -49,7 +54,7 @@ export async function ingestActivities(input: IngestInput = {}): Promise<IngestS
     const perSlice = input.synthetic.athletesPerActivity ?? 100;
     for (let from = 0; from < options.athletes; from += perSlice) {
       const to = Math.min(options.athletes, from + perSlice);
-      sources.push(await ingestSynthetic({ options, from, to, batchId: batchId(`synthetic${from}`) }));
+      sources.push(await ingestSynthetic({ options, from, to, batchId: batchId(`synthetic${from}`), since: input.synthetic.since }));
     }
   }
   return summarize(sources);
@@ -67,6 +72,7 @@ function populationOptions(synthetic: NonNullable<IngestInput['synthetic']>): Po
     !(Number.isInteger(days) && days > 0) && 'days must be a positive integer',
     !(streamShare >= 0 && streamShare <= 1) && 'streamShare must be between 0 and 1',
     synthetic.endDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(synthetic.endDate) && 'endDate must be YYYY-MM-DD',
+    synthetic.since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(synthetic.since) && 'since must be YYYY-MM-DD',
   ].filter(Boolean);
   if (problems.length > 0) throw invalidInput(`Invalid synthetic population: ${problems.join('; ')}.`);
   // Workflow time is replay-safe; yesterday keeps every generated start in the past.

@@ -32,7 +32,13 @@ export const existingRun = (db: Database) => `
  */
 export const insertScope = (db: Database) => `
   INSERT INTO ${db}.feature_scope (run_id, bucket, athlete_id, from_date)
-  SELECT {runId:String}, cityHash64(athlete_id) % {buckets:UInt16}, athlete_id, min(d) AS from_date
+  SELECT {runId:String},
+    -- Contiguous ranges of athlete_id, the leading sort key of every feature table: a bucket's queries read
+    -- only its own granules (hashed buckets would scatter every bucket over the whole table).
+    intDiv((row_number() OVER (ORDER BY athlete_id) - 1) * {buckets:UInt16}, count() OVER ()) AS bucket,
+    athlete_id, from_date
+  FROM (
+  SELECT athlete_id, min(d) AS from_date
   FROM (
     SELECT a.athlete_id AS athlete_id, if(f.activity_id = '', a.local_date, least(a.local_date, f.local_date)) AS d
     FROM (SELECT athlete_id, activity_id, local_date FROM ${db}.activities FINAL
@@ -56,7 +62,8 @@ export const insertScope = (db: Database) => `
   )
   WHERE empty({athleteIds:Array(String)}) OR has({athleteIds:Array(String)}, athlete_id)
   GROUP BY athlete_id
-  HAVING from_date <= {asOf:Date}`;
+  HAVING from_date <= {asOf:Date}
+  )`;
 
 export const clearScope = (db: Database) => `DELETE FROM ${db}.feature_scope WHERE run_id = {runId:String}`;
 

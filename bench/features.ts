@@ -1,0 +1,75 @@
+import { parseArgs } from 'node:util';
+import type { ClickHouse } from '../clickhouse/client.js';
+import { featurePipeline, ingestActivities, type FeaturePipelineSummary } from '../workflows/index.js';
+import { benchEnvironment, machine } from './environment.js';
+import { median, peakRssMb } from './stats.js';
+
+/**
+ * `npm run bench:features`: a full backfill of a synthetic population through the featurePipeline
+ * workflow, then one-day incremental runs on it, and the same one-day runs on a population with only
+ * three months of history (the cost of a daily run should follow new data, not history).
+ */
+const { values } = parseArgs({
+  options: {
+    athletes: { type: 'string', default: '1000' },
+    days: { type: 'string', default: '730' },
+    'short-days': { type: 'string', default: '90' },
+    'stream-share': { type: 'string', default: '0.1' },
+    increments: { type: 'string', default: '3' },
+  },
+});
+const ATHLETES = Number(values.athletes);
+const END = '2026-10-31';
+
+const bench = await benchEnvironment();
+
+const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+async function population(name: string, days: number) {
+  const ch = await bench.database(name);
+  const synthetic = { seed: 1, athletes: ATHLETES, days, endDate: END, streamShare: Number(values['stream-share']), athletesPerActivity: 100 };
+  const ingest = await bench.run(ch, ingestActivities, [{ synthetic }]);
+  const [activities, samples] = [await bench.count(ch, 'activities'), await bench.count(ch, 'activity_streams')];
+  console.log(`${name}: ingested ${activities} activities, ${samples} stream samples in ${ingest.seconds.toFixed(1)} s`);
+  return { ch, synthetic };
+}
+
+const describe = (label: string, seconds: number, s: FeaturePipelineSummary) =>
+  `${label}: wall ${seconds.toFixed(2)} s; athletes ${s.athletesTouched}; steps ${
+    Object.entries(s.secondsPerStep).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(', ')}; rows written ${
+    Object.entries(s.rowsWritten).map(([k, v]) => `${k} ${v}`).join(', ')}`;
+
+async function backfill(ch: ClickHouse) {
+  const { result, seconds } = await bench.run(ch, featurePipeline, [{ asOf: END }]);
+  const rows = Object.values(result.rowsWritten).reduce((a, b) => a + b, 0);
+  console.log(`${describe('backfill', seconds, result)}; ${Math.round(rows / seconds)} feature rows/s`);
+  return seconds;
+}
+
+/** Appends one day to the population (ingest, not timed), then times the daily feature run. */
+async function oneDayRuns(pop: Awaited<ReturnType<typeof population>>): Promise<number[]> {
+  const seconds: number[] = [];
+  for (let day = 1; day <= Number(values.increments); day += 1) {
+    const asOf = addDays(END, day);
+    const synthetic = { ...pop.synthetic, days: pop.synthetic.days + day, endDate: asOf, since: asOf };
+    await bench.run(pop.ch, ingestActivities, [{ synthetic }]);
+    const run = await bench.run(pop.ch, featurePipeline, [{ asOf }]);
+    console.log(describe(`  one-day run ${asOf}`, run.seconds, run.result));
+    seconds.push(run.seconds);
+  }
+  return seconds;
+}
+
+const long = await population('bench_features_long', Number(values.days));
+const backfillSeconds = await backfill(long.ch);
+const longDaily = await oneDayRuns(long);
+const short = await population('bench_features_short', Number(values['short-days']));
+await backfill(short.ch);
+const shortDaily = await oneDayRuns(short);
+
+console.log(`\n== feature benchmark; ${machine()}`);
+console.log(`full backfill, ${ATHLETES} athletes × ${values.days} days: ${backfillSeconds.toFixed(1)} s`);
+console.log(`one-day incremental run, median of ${longDaily.length}: ${median(longDaily).toFixed(2)} s with ${values.days} days of history, ` +
+  `${median(shortDaily).toFixed(2)} s with ${values['short-days']} days (ratio ${(median(longDaily) / median(shortDaily)).toFixed(2)})`);
+console.log(`peak RSS of the worker process (engine included): ${peakRssMb()} MB`);
+await bench.close();
