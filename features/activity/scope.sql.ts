@@ -1,0 +1,53 @@
+import type { Database } from '../../clickhouse/sql.js';
+
+/**
+ * `scope`: the athletes of this run and bucket with the earliest local date to recompute.
+ * `scoped_activities`: their activities (newest ingested version, FINAL) on or after that date. The
+ * summary values that stream values replace are renamed summary_*.
+ * Parameters: {runId:String}, {bucket:UInt16}.
+ */
+export const scopedActivitiesCtes = (db: Database) => `
+  scope AS (
+    SELECT athlete_id, min(from_date) AS from_date
+    FROM ${db}.feature_scope FINAL
+    WHERE run_id = {runId:String} AND bucket = {bucket:UInt16}
+    GROUP BY athlete_id
+  ),
+  scoped_activities AS (
+    SELECT a.athlete_id AS athlete_id, a.activity_id AS activity_id, a.sport AS sport,
+      a.start_time_utc AS start_time_utc, a.utc_offset_min AS utc_offset_min, a.local_date AS local_date,
+      a.distance_m AS distance_m, a.moving_time_s AS moving_time_s, a.elapsed_time_s AS elapsed_time_s,
+      a.elevation_gain_m AS elevation_gain_m, a.avg_hr_bpm AS summary_avg_hr_bpm,
+      a.max_hr_bpm AS summary_max_hr_bpm, a.avg_power_w AS summary_avg_power_w
+    FROM (
+      SELECT athlete_id, activity_id, sport, start_time_utc, utc_offset_min, local_date, distance_m, moving_time_s,
+        elapsed_time_s, elevation_gain_m, avg_hr_bpm, max_hr_bpm, avg_power_w
+      FROM ${db}.activities FINAL
+      WHERE athlete_id IN (SELECT athlete_id FROM scope)
+    ) AS a
+    INNER JOIN scope AS s ON s.athlete_id = a.athlete_id
+    WHERE a.local_date >= s.from_date
+  )`;
+
+/**
+ * `activity_thresholds`: per scoped activity, each threshold field from the latest row whose
+ * effective_from is on or before the activity's local date AND whose value for that field is not NULL.
+ * A NULL field in a newer row means "not measured in that test", not "no threshold": the previous
+ * value carries forward (an LTHR-only test must not erase the FTP). Needs `scope`, `scoped_activities`.
+ */
+export const activityThresholdsCte = (db: Database) => `
+  activity_thresholds AS (
+    SELECT a.athlete_id AS athlete_id, a.activity_id AS activity_id,
+      argMaxIf(t.ftp_w, t.effective_from, t.effective_from <= a.local_date AND t.ftp_w IS NOT NULL) AS ftp_w,
+      argMaxIf(t.lthr_bpm, t.effective_from, t.effective_from <= a.local_date AND t.lthr_bpm IS NOT NULL) AS lthr_bpm,
+      argMaxIf(t.max_hr_bpm, t.effective_from, t.effective_from <= a.local_date AND t.max_hr_bpm IS NOT NULL) AS max_hr_bpm,
+      argMaxIf(t.threshold_pace_s_per_km, t.effective_from,
+        t.effective_from <= a.local_date AND t.threshold_pace_s_per_km IS NOT NULL) AS threshold_pace_s_per_km
+    FROM scoped_activities AS a
+    INNER JOIN (
+      SELECT athlete_id, effective_from, ftp_w, lthr_bpm, max_hr_bpm, threshold_pace_s_per_km
+      FROM ${db}.athlete_thresholds FINAL
+      WHERE athlete_id IN (SELECT athlete_id FROM scope)
+    ) AS t ON t.athlete_id = a.athlete_id
+    GROUP BY a.athlete_id, a.activity_id
+  )`;
