@@ -9,4 +9,4 @@ export function createActivities(ch: ClickHouse, features: FeatureSettings) {
 }
 
 export type Activities = ReturnType<typeof createActivities>;
-export type { FeatureStep } from './features.js';
+export type { FeatureStep, FeatureStepInput } from './features.js';

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import type { ClickHouseConfig } from '../config/env.js';
@@ -37,10 +38,33 @@ function openEmbedded(dataPath: string): ClickHouseClient {
     const connection = createChdbConnection({ path: dataPath }) as unknown as EmbeddedConnection;
     return createClient({ connection });
   } catch (error) {
-    if (/Cannot lock file|already running|already (open|in use)/i.test(String(error))) {
+    if (/Cannot lock file|already running|already (open|in use)/i.test(String(error)) || heldByAnotherProcess(dataPath)) {
       throw new EmbeddedClickHouseLockedError(dataPath);
     }
     throw error;
+  }
+}
+
+/**
+ * chdb 3.4 throws only "Failed to create connection for path …" when the data lock is taken (the engine's
+ * "Cannot lock file …/status" goes to stderr), so the lock holder is read from the engine's status file.
+ * The lock itself is an flock the kernel drops when its process dies: a status file left behind by a
+ * killed worker names a dead pid and does not count.
+ */
+function heldByAnotherProcess(dataPath: string): boolean {
+  let status: string;
+  try {
+    status = fs.readFileSync(path.join(dataPath, 'status'), 'utf8');
+  } catch {
+    return false;
+  }
+  const pid = Number(/^PID: (\d+)$/m.exec(status)?.[1]);
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -33,11 +33,10 @@ export const streamRowCount = (db: Database): string =>
 
 export const synthesizeStreamsSql = (db: Database): string => `
 INSERT INTO ${db}.stream_staging
-  (batch_id, seq, locator, activity_id, t_s, hr_bpm, power_w, speed_mps, altitude_m, cadence, distance_m)
+  (batch_id, seq, activity_id, t_s, hr_bpm, power_w, speed_mps, altitude_m, cadence, distance_m)
 SELECT
   batch_id,
   m AS seq,
-  concat('generator:', activity_id, ':', toString(t)) AS locator,
   activity_id,
   t AS t_s,
   if(has_hr, if(toInt64(m) = hr_glitch_at, 255, round(hr)), NULL) AS hr_bpm,

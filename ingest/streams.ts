@@ -63,7 +63,7 @@ export interface StreamOutcome {
 
 /** Empties the batch's scratch partitions, so a retried or re-run batch starts clean. */
 export async function resetBatch(ch: ClickHouse, batchId: string): Promise<void> {
-  for (const table of ['stream_staging', 'stream_checked', 'stream_changes'] as const) {
+  for (const table of ['stream_staging', 'stream_changes'] as const) {
     await ch.client.command({ query: sql.dropBatch(ch.db, table), query_params: { batchId: checkBatchId(batchId) } });
   }
 }
@@ -78,22 +78,19 @@ export async function promoteStagedSamples(ch: ClickHouse, batchId: string, sour
   const run = (query: string) => ch.client.command({ query, query_params: params });
   const select = async <T>(query: string) => (await ch.client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>();
 
-  await run(sql.checkStagedSamples(ch.db));
+  await run(sql.summarizeStagedSamples(ch.db));
   await run(sql.insertSampleRejects(ch.db));
-  await run(sql.changedStreams(ch.db));
-  const [changes] = await select<{ activities: string; samples: string; replacing: string }>(sql.changeCounts(ch.db));
-  if (Number(changes?.replacing) > 0) await run(sql.deleteReplacedSamples(ch.db));
-  if (Number(changes?.activities) > 0) await run(sql.insertValidSamples(ch.db));
+  const [counts] = await select<{ valid: string; inserted: string; activities: string; replacing: string }>(sql.batchCounts(ch.db));
+  if (Number(counts?.replacing) > 0) await run(sql.deleteReplacedSamples(ch.db));
+  if (Number(counts?.activities) > 0) await run(sql.insertValidSamples(ch.db));
   await run(sql.recordUploads(ch.db));
-
-  const counts = await select<{ reason: string; n: string }>(sql.rejectCounts(ch.db));
+  const rejected = await select<{ reason: string; n: string }>(sql.rejectCounts(ch.db));
   await resetBatch(ch, batchId);
-  const valid = Number(counts.find((c) => c.reason === '')?.n ?? 0);
-  const inserted = Number(changes?.samples ?? 0);
+  const inserted = Number(counts?.inserted ?? 0);
   return {
     inserted,
-    unchanged: valid - inserted,
-    rejected: Object.fromEntries(counts.filter((c) => c.reason !== '').map((c) => [c.reason, Number(c.n)])),
-    activitiesReplaced: Number(changes?.replacing ?? 0),
+    unchanged: Number(counts?.valid ?? 0) - inserted,
+    rejected: Object.fromEntries(rejected.map((r) => [r.reason, Number(r.n)])),
+    activitiesReplaced: Number(counts?.replacing ?? 0),
   };
 }

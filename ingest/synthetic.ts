@@ -43,7 +43,7 @@ export async function ingestSyntheticSlice(
   await ingester.flush();
   await storePlans(ch, slice.batchId, plans);
   outcome.records += await synthesizeStreams(ch, slice.batchId);
-  const streams = await promoteStagedSamples(ch, slice.batchId, outcome.source);
+  const streams = await promoteStagedSamples(ch, slice.batchId, outcome.source, 'generated sample ');
   outcome.inserted += streams.inserted;
   outcome.unchanged += streams.unchanged;
   addRejected(outcome, streams.rejected);

@@ -33,7 +33,6 @@ interface StreamStats {
   hr_first_minute: number | null;
   hr_second_tenth: number | null;
   hr_last_tenth: number | null;
-  bad_locators: string;
 }
 
 /** A handful of real generated activities covering the cases: stop, no power, no HR, swim, run. */
@@ -83,8 +82,7 @@ async function streamStats(ch: ClickHouse, batchId: string, plans: StreamPlan[])
        countIf(t_s < elapsed AND t_s - seq != if(seq >= pause_at_s, pause_s, 0)) AS shifted_wrongly,
        avgIf(hr_bpm, seq < 60) AS hr_first_minute,
        avgIf(hr_bpm, seq >= moving_s * 0.1 AND seq < moving_s * 0.2) AS hr_second_tenth,
-       avgIf(hr_bpm, seq >= moving_s * 0.9 AND t_s < elapsed) AS hr_last_tenth,
-       countIf(locator != concat('generator:', activity_id, ':', toString(t_s))) AS bad_locators
+       avgIf(hr_bpm, seq >= moving_s * 0.9 AND t_s < elapsed) AS hr_last_tenth
      FROM ${ch.db}.stream_staging AS s
      INNER JOIN (
        SELECT activity_id, pause_at_s, pause_s, moving_s, moving_s + pause_s AS elapsed
@@ -141,7 +139,6 @@ describe('stream synthesis in ClickHouse', () => {
       expect(Number(s.outside)).toBe(0);
       expect(Number(s.in_pause)).toBe(0);
       expect(Number(s.shifted_wrongly)).toBe(0);
-      expect(Number(s.bad_locators)).toBe(0);
       expect(summary.elapsed_time_s).toBe(plan.moving_s + plan.pause_s);
     }
   });
@@ -195,7 +192,7 @@ describe('stream synthesis in ClickHouse', () => {
     const fingerprints = await rows<{ batch_id: string; n: string; fingerprint: string }>(
       ch,
       `SELECT batch_id, count() AS n,
-              groupBitXor(cityHash64(toString(tuple(activity_id, seq, locator, t_s, hr_bpm, power_w, speed_mps, altitude_m, cadence, distance_m)))) AS fingerprint
+              groupBitXor(cityHash64(toString(tuple(activity_id, seq, t_s, hr_bpm, power_w, speed_mps, altitude_m, cadence, distance_m)))) AS fingerprint
        FROM ${ch.db}.stream_staging WHERE batch_id IN ('b1', 'b2') GROUP BY batch_id ORDER BY batch_id`,
     );
     expect(fingerprints).toHaveLength(2);

@@ -144,6 +144,21 @@ describe('ingestion', () => {
     expect(stored.streams.map((s) => (s as { hr_bpm: number }).hr_bpm)).toEqual([120, 121]);
   });
 
+  it('replaces a corrected stream even when a channel is empty throughout (NULLs take part in the content hash)', async () => {
+    const ch = await freshDatabase();
+    const noPower = (hr: number) => [streamHeader, `r1,0,${hr},,8,100,90,0`, `r1,1,${hr},,8,100,90,8`].join('\n');
+    await ingestDir(ch, files({ 'streams.csv': noPower(120) }), 'first');
+    await ingestDir(ch, writeFiles({ 'streams.csv': noPower(125) }), 'second');
+    const stored = await rows<{ hr_bpm: number; power_w: number | null }>(ch, `SELECT hr_bpm, power_w FROM ${ch.db}.activity_streams ORDER BY t_s`);
+    expect(stored).toEqual([{ hr_bpm: 125, power_w: null }, { hr_bpm: 125, power_w: null }]);
+  });
+
+  it('quarantines a stream file whose activities are all unknown', async () => {
+    const ch = await freshDatabase();
+    const [outcome] = await ingestDir(ch, writeFiles({ 'streams.csv': [streamHeader, 'ghost,0,120,100,8,100,90,0'].join('\n') }));
+    expect(outcome).toMatchObject({ inserted: 0, rejected: { unknown_activity: 1 } });
+  });
+
   it('derives the UTC offset from the athlete time zone when the file gives none', async () => {
     const ch = await freshDatabase();
     const dir = files({ 'activities.ndjson': ndjson([{ ...ride, utc_offset_min: undefined, start_time_utc: '2025-01-15 23:30:00' }]) });

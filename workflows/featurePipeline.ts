@@ -1,5 +1,5 @@
 import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities, FeatureStep } from '../activities/index.js';
+import type { Activities, FeatureStep, FeatureStepInput } from '../activities/index.js';
 import type { QualityCheck } from '../features/pipeline/checks.js';
 import { DATA_QUALITY, INVALID_INPUT, invalidInput, surfacingFailure } from './failures.js';
 
@@ -34,9 +34,13 @@ const retry = {
 const { planFeatureRun, checkFeatureRun, finishFeatureRun, failFeatureRun } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes', retry,
 });
-const { computeFeatureStep } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 hour', heartbeatTimeout: '30 seconds', retry,
-});
+const stepOptions = { startToCloseTimeout: '1 hour', heartbeatTimeout: '30 seconds', retry } as const;
+
+/** One step for one bucket. Its id names both, so replaying a history against reordered steps fails. */
+function computeFeatureStep(input: FeatureStepInput): Promise<number> {
+  const activityId = `${input.step}-${input.bucket}`;
+  return proxyActivities<Activities>({ ...stepOptions, activityId }).computeFeatureStep(input);
+}
 
 const TABLE_OF_STEP: Record<FeatureStep, string> = {
   activity: 'activity_features', daily: 'athlete_daily_features', rolling: 'athlete_rolling_features', weekly: 'athlete_weekly_features',
@@ -80,12 +84,28 @@ export async function featurePipeline(input: FeaturePipelineInput = {}): Promise
 
 function validate(input: FeaturePipelineInput): void {
   const problems = [
-    input.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(input.asOf) && `asOf "${input.asOf}" must be YYYY-MM-DD`,
+    input.asOf !== undefined && !isStorableDate(input.asOf) &&
+      `asOf "${input.asOf}" must be an existing date YYYY-MM-DD between ${FIRST_DATE} and ${LAST_DATE}`,
     input.athleteIds !== undefined && (!Array.isArray(input.athleteIds) || input.athleteIds.some((id) => typeof id !== 'string' || id === '')) &&
       'athleteIds must be a list of athlete ids',
     input.fullRecompute !== undefined && typeof input.fullRecompute !== 'boolean' && 'fullRecompute must be true or false',
   ].filter(Boolean);
   if (problems.length > 0) throw invalidInput(`Invalid featurePipeline input: ${problems.join('; ')}.`);
+}
+
+/**
+ * The range of ClickHouse's Date. ClickHouse takes a date that does not exist (2025-13-45) or lies outside it
+ * without an error, as another date (2025-02-30 as 2025-03-02, 2025-13-45 as 1970-01-01): the run would succeed
+ * for that other day and advance the watermark past the data it never computed.
+ */
+const FIRST_DATE = '1970-01-01';
+const LAST_DATE = '2149-06-06';
+
+function isStorableDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return date.toISOString().slice(0, 10) === text && text >= FIRST_DATE && text <= LAST_DATE;
 }
 
 /** Runs `work` for every item, at most `limit` at a time. */

@@ -51,7 +51,8 @@ export async function ingestActivities(input: IngestInput = {}): Promise<IngestS
   }
   if (input.synthetic) {
     const options = populationOptions(input.synthetic);
-    const perSlice = input.synthetic.athletesPerActivity ?? 100;
+    // A slice of 25 athletes stages a few million samples: enough to amortize each statement, small enough for memory.
+    const perSlice = input.synthetic.athletesPerActivity ?? 25;
     for (let from = 0; from < options.athletes; from += perSlice) {
       const to = Math.min(options.athletes, from + perSlice);
       sources.push(await ingestSynthetic({ options, from, to, batchId: batchId(`synthetic${from}`), since: input.synthetic.since }));

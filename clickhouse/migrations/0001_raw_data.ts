@@ -91,7 +91,6 @@ export const rawData: Migration = {
     `CREATE TABLE IF NOT EXISTS ${db}.stream_staging (
       batch_id String,
       seq UInt64 COMMENT 'position in the source (line, record): time order, the later duplicate wins, and the locator of a reject',
-      locator String DEFAULT '' COMMENT 'where the sample came from, when its position alone does not say',
       activity_id String,
       t_s Float64,
       hr_bpm Nullable(Float64),
@@ -102,30 +101,17 @@ export const rawData: Migration = {
       distance_m Nullable(Float64)
     ) ENGINE = MergeTree PARTITION BY batch_id ORDER BY (activity_id, seq)`,
 
-    // The staged samples with their verdict ('' = valid), in stream order, so the final insert is a plain copy.
-    `CREATE TABLE IF NOT EXISTS ${db}.stream_checked (
-      batch_id String,
-      athlete_id String,
-      activity_id String,
-      t_s Float64,
-      seq UInt64,
-      locator String,
-      reason LowCardinality(String),
-      hr_bpm Nullable(Float64),
-      power_w Nullable(Float64),
-      speed_mps Nullable(Float64),
-      altitude_m Nullable(Float64),
-      cadence Nullable(Float64),
-      distance_m Nullable(Float64)
-    ) ENGINE = MergeTree PARTITION BY batch_id ORDER BY (athlete_id, activity_id, t_s)`,
-
     `CREATE TABLE IF NOT EXISTS ${db}.stream_changes (
       batch_id String,
       athlete_id String,
       activity_id String,
-      stream_hash UInt64,
-      sample_count UInt64,
-      replaces UInt8 COMMENT '1 when older samples of the activity are stored'
+      stream_hash UInt64 COMMENT 'order-independent hash of the valid samples',
+      sample_count UInt64 COMMENT 'valid samples',
+      rejects Array(Tuple(seq UInt64, reason String, t_s Float64, hr_bpm Nullable(Float64), power_w Nullable(Float64),
+        speed_mps Nullable(Float64), altitude_m Nullable(Float64), cadence Nullable(Float64), distance_m Nullable(Float64)))
+        COMMENT 'the rejected samples',
+      changed UInt8 COMMENT '1 when the valid samples differ from the stored stream',
+      replaces UInt8 COMMENT '1 when a different stream of the activity is stored'
     ) ENGINE = MergeTree PARTITION BY batch_id ORDER BY activity_id`,
   ],
 };

@@ -22,6 +22,7 @@ export const featurePipeline: Migration = {
       version UInt64 COMMENT 'monotonic; feature rows written by this run carry it',
       as_of Date,
       full_recompute UInt8,
+      athlete_ids Array(String) COMMENT 'the athletes a restricted run was limited to; empty for all',
       status LowCardinality(String) COMMENT 'running, succeeded or failed',
       since DateTime64(3, 'UTC') COMMENT 'watermark of the previous successful run: raw rows ingested after it are new to this run',
       watermark DateTime64(3, 'UTC') COMMENT 'raw rows ingested up to here are reflected in the features',

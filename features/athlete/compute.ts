@@ -4,6 +4,7 @@ import { dailyFeaturesSql, dailyRowsWrittenSql } from './daily.sql.js';
 import { rollingFeaturesSql, rollingRowsWrittenSql } from './rolling.sql.js';
 import { weeklyFeaturesSql, weeklyRowsWrittenSql } from './weekly.sql.js';
 import { runStartedAtSql } from './scope.sql.js';
+import { athletesWithStaleRows, deleteStaleRows } from './prune.sql.js';
 
 /** One step of one run for one bucket of athletes (the athletes are listed in feature_scope). */
 export interface AthleteStepInput {
@@ -21,8 +22,22 @@ type SqlBuilder = (db: Database) => string;
  * Daily rows on the date spine for the scoped athletes, from their from_date (or from where the stored
  * spine needs it) to asOf. Reads activity_features. Returns the number of (athlete, date) rows written.
  */
-export function computeDailyFeatures(ch: ClickHouse, input: AthleteStepInput): Promise<number> {
+export async function computeDailyFeatures(ch: ClickHouse, input: AthleteStepInput): Promise<number> {
+  await pruneStaleRows(ch, input);
   return runStep(ch, input, dailyFeaturesSql, dailyRowsWrittenSql);
+}
+
+/**
+ * Deletes rows of the scoped athletes dated before their spine's start (a moved first activity). Looked up
+ * first, so an ordinary run issues no mutation.
+ */
+async function pruneStaleRows(ch: ClickHouse, input: AthleteStepInput): Promise<void> {
+  const params = stepParams(input);
+  const result = await ch.client.query({ query: athletesWithStaleRows(ch.db), query_params: params, format: 'JSONEachRow' });
+  const stale = await result.json<{ athlete_id: string; first_date: string }>();
+  if (stale.length === 0) return;
+  const deleteParams = { ids: stale.map((s) => s.athlete_id), firsts: stale.map((s) => s.first_date) };
+  for (const query of deleteStaleRows(ch.db)) await ch.client.command({ query, query_params: deleteParams });
 }
 
 /** Rolling rows (CTL, ATL, TSB, ACWR, monotony, volumes, ...). Reads athlete_daily_features: run daily first. */

@@ -1,9 +1,12 @@
 import type { Database } from '../../clickhouse/sql.js';
 
-/** The newest successful run of the pipeline: its watermark is where this run's new data starts. */
+/**
+ * The newest successful run over all athletes: its watermark is where this run's new data starts. A run
+ * restricted to some athletes says nothing about the others' data, so it does not count.
+ */
 export const lastWatermark = (db: Database) => `
   SELECT toString(watermark) AS watermark FROM ${db}.pipeline_runs FINAL
-  WHERE status = 'succeeded' AND run_id != {runId:String}
+  WHERE status = 'succeeded' AND empty(athlete_ids) AND run_id != {runId:String}
   ORDER BY version DESC LIMIT 1`;
 
 /**
@@ -28,6 +31,8 @@ export const existingRun = (db: Database) => `
  * - thresholds new or corrected: from the date they take effect (every later activity may change);
  * - every athlete already in the tables: from the day after their last daily row, so the date spine and
  *   the decaying CTL/ATL reach the as-of date (this is the whole of an ordinary daily run);
+ * - every athlete with activities but no daily rows yet: from the first activity. Their activities may all
+ *   have been after the as-of date when they were new; once no longer new, only this brings them in;
  * - a full recompute: every athlete from the first activity.
  */
 export const insertScope = (db: Database) => `
@@ -56,6 +61,11 @@ export const insertScope = (db: Database) => `
     WHERE ingested_at > {since:DateTime64(3)} AND ingested_at <= {until:DateTime64(3)}
     UNION ALL
     SELECT athlete_id, max(date) + 1 FROM ${db}.athlete_daily_features FINAL GROUP BY athlete_id
+    UNION ALL
+    SELECT athlete_id, min(local_date) FROM ${db}.activities FINAL
+    WHERE ingested_at <= {until:DateTime64(3)}
+      AND athlete_id NOT IN (SELECT DISTINCT athlete_id FROM ${db}.athlete_daily_features)
+    GROUP BY athlete_id
     UNION ALL
     SELECT athlete_id, min(local_date) FROM ${db}.activities FINAL
     WHERE {fullRecompute:UInt8} = 1 AND ingested_at <= {until:DateTime64(3)} GROUP BY athlete_id
