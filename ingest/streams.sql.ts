@@ -28,9 +28,11 @@ const classifiedSamples = (db: Database, onlyActivities = '') => `
       '') AS reason
   FROM (
     SELECT *,
-      -- Later in-order samples never go below this one, so the smallest of them is the next: equal means a repeat.
-      min(if(t_s >= max_t_before, t_s, inf))
-        OVER (PARTITION BY activity_id ORDER BY seq ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_in_order_t
+      -- In-order samples (inside the activity, not earlier than one before) have non-decreasing times, so of
+      -- two at the same second the earlier is followed by the later: the next in-order time equals its own.
+      leadInFrame(t_s, 1, inf) OVER (
+        PARTITION BY activity_id, t_s >= max_t_before AND t_s BETWEEN 0 AND elapsed_time_s
+        ORDER BY seq ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) AS next_in_order_t
     FROM (
       SELECT *,
         transform(activity_id, known.1, known.2, '') AS athlete_id,

@@ -1,6 +1,7 @@
 import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities, FeatureStep, FeatureStepInput } from '../activities/index.js';
 import type { QualityCheck } from '../features/pipeline/checks.js';
+import { forEachBounded } from './concurrency.js';
 import { DATA_QUALITY, INVALID_INPUT, invalidInput, surfacingFailure } from './failures.js';
 
 export interface FeaturePipelineInput {
@@ -106,13 +107,4 @@ function isStorableDate(text: string): boolean {
   if (!m) return false;
   const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
   return date.toISOString().slice(0, 10) === text && text >= FIRST_DATE && text <= LAST_DATE;
-}
-
-/** Runs `work` for every item, at most `limit` at a time. */
-async function forEachBounded<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  const lanes = Array.from({ length: Math.min(limit, queue.length) }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-  });
-  await Promise.all(lanes);
 }

@@ -1,9 +1,20 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { temporalCliPath } from '../../infra/temporal-cli.js';
 
 /** A real Temporal dev server (the CLI binary installed by infra/install-temporal-cli.sh), not the time-skipping fake. */
 export function startTemporal(): Promise<TestWorkflowEnvironment> {
+  quietWorkers();
   return TestWorkflowEnvironment.createLocal({
     server: { executable: { type: 'existing-path', path: temporalCliPath() }, ip: '127.0.0.1' },
   });
+}
+
+/** Worker lifecycle logs drown test output; warnings and errors still show. Once per process. */
+function quietWorkers(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed in this process.
+  }
 }
