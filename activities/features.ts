@@ -50,8 +50,8 @@ export function createFeatureActivities(ch: ClickHouse, settings: FeatureSetting
     },
 
     /** Data-quality checks over the feature tables; a failure is recorded and fails the run (no retry). */
-    async checkFeatureRun(input: { runId: string; summary: unknown }): Promise<QualityReport> {
-      const report = await checkFeatureTables(ch);
+    async checkFeatureRun(input: { runId: string; version: number; summary: unknown }): Promise<QualityReport> {
+      const report = await checkFeatureTables(ch, input.version);
       if (report.failed.length > 0) {
         const error = describeFailures(report.failed);
         await recordRunOutcome(ch, input.runId, { status: 'failed', summary: input.summary, checks: report.checks, error });

@@ -57,7 +57,7 @@ async function computeFeatures(client: Client, config: AppConfig): Promise<void>
     workflowId: `demo-features-${Date.now()}`,
     args: [{}],
   });
-  console.log(table(Object.entries(summary.rowsWritten).map(([name, rows]) => ({ table: name, 'rows written': rows, 'rows now': summary.tableRows[name] ?? 0 }))));
+  console.log(table(Object.entries(summary.rowsWritten).map(([name, rows]) => ({ table: name, 'rows written': rows }))));
   console.log(`athletes ${summary.athletesTouched}, as of ${summary.asOf}, watermark ${summary.watermark}; seconds per step: ${
     Object.entries(summary.secondsPerStep).map(([step, s]) => `${step} ${s.toFixed(1)}`).join(', ')}; checks ${summary.checks.every((c) => c.passed) ? 'passed' : 'FAILED'}`);
 }

@@ -22,8 +22,6 @@ export interface FeaturePipelineSummary {
   buckets: number;
   /** rows written by this run, per table */
   rowsWritten: Record<string, number>;
-  /** rows per table as readers see them after the run */
-  tableRows: Record<string, number>;
   secondsPerStep: Record<string, number>;
   checks: QualityCheck[];
 }
@@ -71,8 +69,8 @@ export async function featurePipeline(input: FeaturePipelineInput = {}): Promise
     await runStep('daily');
     await Promise.all([runStep('rolling'), runStep('weekly')]);
     const partial = { runId, asOf: plan.asOf, watermark: plan.watermark, athletesTouched: plan.athletes, buckets: plan.buckets.length, rowsWritten, secondsPerStep };
-    const report = await surfacingFailure(checkFeatureRun({ runId, summary: partial }));
-    const summary = { ...partial, tableRows: report.rows, checks: report.checks };
+    const report = await surfacingFailure(checkFeatureRun({ runId, version: plan.version, summary: partial }));
+    const summary = { ...partial, checks: report.checks };
     await finishFeatureRun({ runId, summary, checks: report.checks });
     return summary;
   } catch (error) {

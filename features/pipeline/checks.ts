@@ -9,6 +9,7 @@ export interface QualityCheck {
 }
 
 export interface QualityReport {
+  /** rows of the run checked, per table */
   rows: Record<string, number>;
   checks: QualityCheck[];
   failed: QualityCheck[];
@@ -16,8 +17,9 @@ export interface QualityReport {
 
 const CHECKS = ['empty_keys', 'duplicate_keys', 'negative_load', 'zone_share_errors'] as const;
 
-export async function checkFeatureTables(ch: ClickHouse): Promise<QualityReport> {
-  const result = await ch.client.query({ query: qualityFigures(ch.db), format: 'JSONEachRow' });
+/** Checks the rows written by the run with this version. */
+export async function checkFeatureTables(ch: ClickHouse, version: number): Promise<QualityReport> {
+  const result = await ch.client.query({ query: qualityFigures(ch.db), query_params: { version }, format: 'JSONEachRow' });
   const figures = await result.json<Record<string, string | number>>();
   const checks = figures.flatMap((f) =>
     CHECKS.map((check) => ({ table: String(f.table_name), check, offending_rows: Number(f[check]), passed: Number(f[check]) === 0 })),

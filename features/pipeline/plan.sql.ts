@@ -48,8 +48,11 @@ export const insertScope = (db: Database) => `
     SELECT a.athlete_id AS athlete_id, if(f.activity_id = '', a.local_date, least(a.local_date, f.local_date)) AS d
     FROM (SELECT athlete_id, activity_id, local_date FROM ${db}.activities FINAL
           WHERE ingested_at > {since:DateTime64(3)} AND ingested_at <= {until:DateTime64(3)}) AS a
-    LEFT JOIN (SELECT athlete_id, activity_id, local_date FROM ${db}.activity_features FINAL) AS f
-      ON f.athlete_id = a.athlete_id AND f.activity_id = a.activity_id
+    LEFT JOIN (
+      SELECT athlete_id, activity_id, local_date FROM ${db}.activity_features FINAL
+      WHERE activity_id IN (SELECT activity_id FROM ${db}.activities
+                            WHERE ingested_at > {since:DateTime64(3)} AND ingested_at <= {until:DateTime64(3)})
+    ) AS f ON f.athlete_id = a.athlete_id AND f.activity_id = a.activity_id
     UNION ALL
     SELECT a.athlete_id, a.local_date
     FROM (SELECT athlete_id, activity_id FROM ${db}.activity_stream_uploads FINAL
@@ -60,7 +63,8 @@ export const insertScope = (db: Database) => `
     SELECT athlete_id, effective_from FROM ${db}.athlete_thresholds FINAL
     WHERE ingested_at > {since:DateTime64(3)} AND ingested_at <= {until:DateTime64(3)}
     UNION ALL
-    SELECT athlete_id, max(date) + 1 FROM ${db}.athlete_daily_features FINAL GROUP BY athlete_id
+    -- No FINAL: versions of a key share its date, so the newest date is the same without collapsing them.
+    SELECT athlete_id, max(date) + 1 FROM ${db}.athlete_daily_features GROUP BY athlete_id
     UNION ALL
     SELECT athlete_id, min(local_date) FROM ${db}.activities FINAL
     WHERE ingested_at <= {until:DateTime64(3)}
