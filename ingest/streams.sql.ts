@@ -11,15 +11,9 @@ import { LIMITS } from './records.js';
  */
 const classifiedSamples = (db: Database, onlyActivities = '') => `
   WITH (
-    SELECT (groupArray(activity_id), groupArray(athlete_id), groupArray(sport), groupArray(elapsed_time_s))
-    FROM (
-      -- argMax, not FINAL: reads the batch's activities only, not a merge of the whole table.
-      SELECT activity_id, argMax(athlete_id, ingested_at) AS athlete_id, argMax(toString(sport), ingested_at) AS sport,
-        argMax(elapsed_time_s, ingested_at) AS elapsed_time_s
-      FROM ${db}.activities
-      WHERE activity_id IN (SELECT DISTINCT activity_id FROM ${db}.stream_staging WHERE batch_id = {batchId:String})
-      GROUP BY activity_id
-    )
+    SELECT (groupArray(activity_id), groupArray(athlete_id), groupArray(toString(sport)), groupArray(elapsed_time_s))
+    FROM ${db}.activities FINAL
+    WHERE activity_id IN (SELECT DISTINCT activity_id FROM ${db}.stream_staging WHERE batch_id = {batchId:String})
   ) AS known
   SELECT *,
     multiIf(
@@ -71,9 +65,8 @@ export const summarizeStagedSamples = (db: Database) => `
     GROUP BY activity_id
   ) AS n
   LEFT JOIN (
-    SELECT activity_id, argMax(stream_hash, ingested_at) AS stream_hash FROM ${db}.activity_stream_uploads
+    SELECT activity_id, stream_hash FROM ${db}.activity_stream_uploads FINAL
     WHERE activity_id IN (SELECT DISTINCT activity_id FROM ${db}.stream_staging WHERE batch_id = {batchId:String})
-    GROUP BY activity_id
   ) AS stored ON stored.activity_id = n.activity_id`;
 
 export const insertSampleRejects = (db: Database) => `
