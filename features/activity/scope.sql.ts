@@ -1,4 +1,5 @@
 import type { Database } from '../../clickhouse/sql.js';
+import { scopeCte } from '../scope.sql.js';
 
 /**
  * `scope`: the athletes of this run and bucket with the earliest local date to recompute.
@@ -7,12 +8,7 @@ import type { Database } from '../../clickhouse/sql.js';
  * Parameters: {runId:String}, {bucket:UInt16}.
  */
 export const scopedActivitiesCtes = (db: Database) => `
-  scope AS (
-    SELECT athlete_id, min(from_date) AS from_date
-    FROM ${db}.feature_scope FINAL
-    WHERE run_id = {runId:String} AND bucket = {bucket:UInt16}
-    GROUP BY athlete_id
-  ),
+${scopeCte(db)},
   scoped_activities AS (
     SELECT a.athlete_id AS athlete_id, a.activity_id AS activity_id, a.sport AS sport,
       a.start_time_utc AS start_time_utc, a.utc_offset_min AS utc_offset_min, a.local_date AS local_date,

@@ -1,4 +1,5 @@
 import type { Database } from '../../clickhouse/sql.js';
+import { scopeCte } from '../scope.sql.js';
 
 /**
  * CTEs every athlete step starts with. `scope`: the athletes of this run and bucket with their from_date.
@@ -6,12 +7,7 @@ import type { Database } from '../../clickhouse/sql.js';
  * Parameters: {runId:String}, {bucket:UInt16}, {asOf:Date}.
  */
 export const scopeCtes = (db: Database) => `
-  scope AS (
-    SELECT athlete_id, min(from_date) AS from_date
-    FROM ${db}.feature_scope FINAL
-    WHERE run_id = {runId:String} AND bucket = {bucket:UInt16}
-    GROUP BY athlete_id
-  ),
+${scopeCte(db)},
   firsts AS (
     SELECT athlete_id, min(local_date) AS first_date
     FROM ${db}.activity_features FINAL
