@@ -19,7 +19,6 @@ function tsvField(value: string | number | null): string {
 /** Buffers samples and writes them to `stream_staging` as TSV, a bounded number of rows at a time. */
 export class SampleStager {
   private lines: string[] = [];
-  staged = 0;
 
   constructor(
     private readonly ch: ClickHouse,
@@ -41,7 +40,6 @@ export class SampleStager {
   async flush(): Promise<void> {
     if (this.lines.length === 0) return;
     const body = `${this.lines.join('\n')}\n`;
-    this.staged += this.lines.length;
     this.lines = [];
     await this.ch.client.insert({
       table: `${this.ch.db}.stream_staging`,
@@ -58,7 +56,6 @@ export interface StreamOutcome {
   /** valid samples identical to what was already stored */
   unchanged: number;
   rejected: Partial<Record<RejectReason, number>>;
-  activitiesReplaced: number;
 }
 
 /** Empties the batch's scratch partitions, so a retried or re-run batch starts clean. */
@@ -69,7 +66,7 @@ export async function resetBatch(ch: ClickHouse, batchId: string): Promise<void>
 }
 
 /**
- * Checks a staged batch set-based in ClickHouse (a sample without a locator is located as prefix + position), quarantines the bad samples, and stores the streams
+ * Checks a staged batch set-based in ClickHouse (a rejected sample is located as prefix + its position), quarantines the bad samples, and stores the streams
  * that are new or changed (a changed stream replaces the stored one whole). Idempotent: a retry redoes
  * the same work, and a re-run of an unchanged upload stores nothing.
  */
@@ -91,6 +88,5 @@ export async function promoteStagedSamples(ch: ClickHouse, batchId: string, sour
     inserted,
     unchanged: Number(counts?.valid ?? 0) - inserted,
     rejected: Object.fromEntries(rejected.map((r) => [r.reason, Number(r.n)])),
-    activitiesReplaced: Number(counts?.replacing ?? 0),
   };
 }

@@ -15,7 +15,7 @@ export interface SyntheticSlice {
   since?: string;
 }
 
-export const syntheticSource = (options: PopulationOptions) => `generator:seed=${options.seed}`;
+const syntheticSource = (options: PopulationOptions) => `generator:seed=${options.seed}`;
 
 /**
  * Generates a slice of the synthetic population and ingests it through the same validation as files:

@@ -1,5 +1,5 @@
 import type { Database } from '../../clickhouse/sql.js';
-import { scopeCtes, scopedAthletesSql } from './scope.sql.js';
+import { scopeCtes, scopedAthletesSql, storedSpanCte } from './scope.sql.js';
 
 /**
  * Where each scoped athlete's recomputation starts (CTE `starts`), from the rows this table held before
@@ -9,16 +9,11 @@ import { scopeCtes, scopedAthletesSql } from './scope.sql.js';
  *   first activity day (an earlier activity arrived) or has holes (an interrupted run).
  */
 const dailyStartsCtes = (db: Database) => `
-  stored AS (
-    SELECT athlete_id, min(date) AS stored_first, max(date) AS stored_last, uniqExact(date) AS stored_days
-    FROM ${db}.athlete_daily_features
-    WHERE athlete_id IN (SELECT athlete_id FROM scope) AND version < {version:UInt64}
-    GROUP BY athlete_id
-  ),
+${storedSpanCte(db, 'athlete_daily_features', 'date')},
   starts AS (
     SELECT f.athlete_id AS athlete_id,
-      if(st.stored_days > 0 AND st.stored_first = f.first_date
-           AND st.stored_days = dateDiff('day', st.stored_first, st.stored_last) + 1,
+      if(st.stored_count > 0 AND st.stored_first = f.first_date
+           AND st.stored_count = dateDiff('day', st.stored_first, st.stored_last) + 1,
          least(greatest(s.from_date, f.first_date), st.stored_last + 1),
          f.first_date) AS start_date
     FROM firsts AS f

@@ -1,5 +1,5 @@
 import type { Database } from '../../clickhouse/sql.js';
-import { scopeCtes, scopedAthletesSql } from './scope.sql.js';
+import { scopeCtes, scopedAthletesSql, storedSpanCte } from './scope.sql.js';
 
 /**
  * Start of each athlete's recomputation (same rule as the daily step, on this table's stored rows of
@@ -7,16 +7,11 @@ import { scopeCtes, scopedAthletesSql } from './scope.sql.js';
  * A start on the first activity day has no state: CTL and ATL start from 0 (the day before is empty).
  */
 const rollingStartsCtes = (db: Database) => `
-  stored AS (
-    SELECT athlete_id, min(as_of_date) AS stored_first, max(as_of_date) AS stored_last, uniqExact(as_of_date) AS stored_days
-    FROM ${db}.athlete_rolling_features
-    WHERE athlete_id IN (SELECT athlete_id FROM scope) AND version < {version:UInt64}
-    GROUP BY athlete_id
-  ),
+${storedSpanCte(db, 'athlete_rolling_features', 'as_of_date')},
   starts AS (
     SELECT f.athlete_id AS athlete_id, f.first_date AS first_date,
-      if(st.stored_days > 0 AND st.stored_first = f.first_date
-           AND st.stored_days = dateDiff('day', st.stored_first, st.stored_last) + 1,
+      if(st.stored_count > 0 AND st.stored_first = f.first_date
+           AND st.stored_count = dateDiff('day', st.stored_first, st.stored_last) + 1,
          least(greatest(s.from_date, f.first_date), st.stored_last + 1),
          f.first_date) AS start_date,
       start_date - 1 AS state_date

@@ -1,5 +1,5 @@
 import type { Database } from '../../clickhouse/sql.js';
-import { scopeCtes, scopedAthletesSql } from './scope.sql.js';
+import { scopeCtes, scopedAthletesSql, storedSpanCte } from './scope.sql.js';
 
 /**
  * First week to recompute per athlete: the week holding from_date, or the last stored week if earlier
@@ -7,16 +7,11 @@ import { scopeCtes, scopedAthletesSql } from './scope.sql.js';
  * when nothing is stored of earlier versions, or the stored weeks don't begin there or have holes.
  */
 const weeklyStartsCtes = (db: Database) => `
-  stored AS (
-    SELECT athlete_id, min(week_start) AS stored_first, max(week_start) AS stored_last, uniqExact(week_start) AS stored_weeks
-    FROM ${db}.athlete_weekly_features
-    WHERE athlete_id IN (SELECT athlete_id FROM scope) AND version < {version:UInt64}
-    GROUP BY athlete_id
-  ),
+${storedSpanCte(db, 'athlete_weekly_features', 'week_start')},
   starts AS (
     SELECT f.athlete_id AS athlete_id, f.first_date AS first_date,
-      if(st.stored_weeks > 0 AND st.stored_first = toMonday(f.first_date)
-           AND st.stored_weeks = intDiv(dateDiff('day', st.stored_first, st.stored_last), 7) + 1,
+      if(st.stored_count > 0 AND st.stored_first = toMonday(f.first_date)
+           AND st.stored_count = intDiv(dateDiff('day', st.stored_first, st.stored_last), 7) + 1,
          least(toMonday(greatest(s.from_date, f.first_date)), st.stored_last),
          toMonday(f.first_date)) AS start_week
     FROM firsts AS f
