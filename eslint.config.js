@@ -1,10 +1,12 @@
+import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['fs', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'net', 'stream', 'worker_threads', 'process']
-  .flatMap((m) => [m, `node:${m}`, `${m}/*`, `node:${m}/*`]);
+// Node's own list, so every built-in (node:readline, node:timers/promises, ...) is caught, not a hand-made few.
+const bare = builtinModules.filter((m) => !m.startsWith('_'));
+const nodeBuiltins = [...new Set(bare.flatMap((m) => [m, `node:${m}`]))];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', '.tools/**'] },
+  { ignores: ['node_modules/**', 'data/**', '.tools/**', 'dist/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -21,6 +23,7 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': ['error', {
         paths: nodeBuiltins.map((name) => ({ name, message: 'Node built-ins are not allowed in workflow code.' })),
         patterns: [
+          { group: nodeBuiltins.map((name) => `${name}/*`), message: 'Node built-ins are not allowed in workflow code.' },
           { group: ['@clickhouse/*', 'chdb', 'chdb/*', 'onnxruntime-node', '@temporalio/worker', '@temporalio/activity'], message: 'I/O belongs in activities, not workflows.' },
           { group: ['../*'], allowTypeImports: true, message: 'Workflows import only types from outside workflows/ (modules there may do I/O).' },
         ],
@@ -33,6 +36,19 @@ export default tseslint.config(
       'no-restricted-properties': ['error',
         { object: 'Math', property: 'random', message: 'Math.random is replaced by a seeded PRNG in workflows; prefer explicit inputs.' },
       ],
+    },
+  },
+  {
+    // The registrar is its own deployable: Temporal settings and the client only, no worker, activity or ClickHouse code.
+    files: ['schedules/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['@clickhouse/*', 'chdb', 'chdb/*', 'onnxruntime-node', '@temporalio/worker', '@temporalio/activity', '**/clickhouse/*', '**/activities/*', '**/workers/*', '**/features/*', '**/ingest/*', '**/ml/*', '**/config/env.js', '**/infra/temporal-connection.js'],
+            message: 'The registrar needs only Temporal settings and the client: no worker, activity, ClickHouse or feature code.' },
+          { group: ['**/workflows/*'], allowTypeImports: true, message: 'The registrar names workflows by type; it imports only their input types.' },
+        ],
+      }],
     },
   },
 );

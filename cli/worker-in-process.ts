@@ -13,7 +13,7 @@ export async function withInProcessWorker<T>(config: AppConfig, work: (ch: Click
   try {
     await migrate(ch);
     const connection = await connectWorker(config.temporal);
-    const worker = await createWorker(connection, config.temporal, ch, config.features);
+    const worker = await createWorker(connection, config.temporal, ch, config.features, config.worker);
     try {
       return await worker.runUntil(work(ch));
     } finally {

@@ -1,21 +1,12 @@
 import path from 'node:path';
 import { isValidIdentifier } from '../clickhouse/sql.js';
+import { parseTimeZone, positiveInteger, throwIfProblems, type Env } from './common.js';
+import { parseTemporal, type TemporalConfig } from './temporal.js';
+import { parseWorker, type WorkerSettings } from './worker.js';
 
-/** Every problem found in the environment, reported together so one fix-and-retry is enough. */
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
-
-export interface TemporalConfig {
-  address: string;
-  namespace: string;
-  taskQueue: string;
-  tls?: { certPath: string; keyPath: string };
-  apiKey?: string;
-}
+export { ConfigError, isValidTimeZone } from './common.js';
+export type { TemporalConfig } from './temporal.js';
+export type { WorkerSettings } from './worker.js';
 
 export type ClickHouseConfig =
   | { kind: 'embedded'; path: string; database: string }
@@ -26,6 +17,7 @@ export interface AppConfig {
   temporal: TemporalConfig;
   clickhouse: ClickHouseConfig;
   features: FeatureSettings;
+  worker: WorkerSettings;
 }
 
 export interface FeatureSettings {
@@ -37,54 +29,27 @@ export interface FeatureSettings {
   concurrency: number;
 }
 
-type Env = Record<string, string | undefined>;
-
 const DEFAULT_DATABASE = 'athlete_fs';
 
+/** Everything a worker or a command that opens ClickHouse needs (the registrar needs only `loadTemporalConfig`). */
 export function loadConfig(env: Env = process.env): AppConfig {
   const problems: string[] = [];
   const dataDir = path.resolve(env.DATA_DIR?.trim() || 'data');
   const temporal = parseTemporal(env, problems);
   const clickhouse = parseClickHouse(env, dataDir, problems);
   const features = parseFeatures(env, problems);
-  if (problems.length > 0) throw new ConfigError(problems);
-  return { dataDir, temporal: temporal!, clickhouse: clickhouse!, features };
+  const worker = parseWorker(env, problems);
+  throwIfProblems(problems);
+  return { dataDir, temporal, clickhouse: clickhouse!, features, worker };
 }
 
 export function parseFeatures(env: Env, problems: string[]): FeatureSettings {
-  const timeZone = env.PIPELINE_TIME_ZONE?.trim() || 'UTC';
-  if (!isValidTimeZone(timeZone)) problems.push(`PIPELINE_TIME_ZONE "${timeZone}" is not an IANA time zone (e.g. Europe/Paris).`);
+  const timeZone = parseTimeZone(env, problems);
   return {
     timeZone,
     buckets: positiveInteger(env, 'FEATURE_BUCKETS', 2, 1024, problems),
     concurrency: positiveInteger(env, 'FEATURE_CONCURRENCY', 2, 64, problems),
   };
-}
-
-function positiveInteger(env: Env, name: string, fallback: number, max: number, problems: string[]): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > max) problems.push(`${name} "${raw}" must be a whole number from 1 to ${max}.`);
-  return value;
-}
-
-function parseTemporal(env: Env, problems: string[]): TemporalConfig | undefined {
-  const address = env.TEMPORAL_ADDRESS?.trim() || 'localhost:7233';
-  if (!/^[A-Za-z0-9.-]+:\d{1,5}$/.test(address)) {
-    problems.push(`TEMPORAL_ADDRESS "${address}" must be host:port (e.g. localhost:7233 or my-ns.a1b2c.tmprl.cloud:7233).`);
-  }
-  const namespace = env.TEMPORAL_NAMESPACE?.trim() || 'default';
-  const taskQueue = env.TEMPORAL_TASK_QUEUE?.trim() || 'athlete-feature-store';
-  const certPath = env.TEMPORAL_TLS_CERT?.trim();
-  const keyPath = env.TEMPORAL_TLS_KEY?.trim();
-  const apiKey = env.TEMPORAL_API_KEY?.trim();
-  if (Boolean(certPath) !== Boolean(keyPath)) {
-    problems.push('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together: set both (mTLS) or neither.');
-  }
-  if (apiKey && certPath) problems.push('Set either TEMPORAL_API_KEY or TEMPORAL_TLS_CERT/KEY, not both.');
-  const tls = certPath && keyPath ? { certPath, keyPath } : undefined;
-  return { address, namespace, taskQueue, ...(tls && { tls }), ...(apiKey && { apiKey }) };
 }
 
 function parseClickHouse(env: Env, dataDir: string, problems: string[]): ClickHouseConfig | undefined {
@@ -116,13 +81,4 @@ function parseClickHouse(env: Env, dataDir: string, problems: string[]): ClickHo
     password: decodeURIComponent(url.password),
     database,
   };
-}
-
-export function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }

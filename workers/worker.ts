@@ -1,32 +1,56 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import { createOrchestrationActivities } from '../activities/orchestration.js';
 import type { ClickHouse } from '../clickhouse/client.js';
-import { parseFeatures, type FeatureSettings, type TemporalConfig } from '../config/env.js';
+import { parseFeatures, type FeatureSettings } from '../config/env.js';
+import { parseWorker, type WorkerSettings } from '../config/worker.js';
 import { projectRoot } from '../infra/temporal-cli.js';
 
 export const workflowsPath = path.join(projectRoot, 'workflows', 'index.ts');
 export const workflowBundlePath = path.join(projectRoot, 'dist', 'workflow-bundle.js');
 
+/** Where a worker polls: its namespace and one task queue. */
+export interface WorkerTarget {
+  namespace: string;
+  taskQueue: string;
+  address?: string;
+}
+
 /**
- * One worker hosts every activity that touches ClickHouse: with the embedded engine only one process
- * may open the data path. It loads the prebuilt workflow bundle (`npm run build:workflows`) when there
- * is one, and bundles from source otherwise (development).
+ * The prebuilt bundle only when production mode names one (NODE_ENV=production or WORKFLOW_BUNDLE), and then it
+ * must exist; otherwise workflows/ is bundled from source at start-up, whatever lies in dist/.
+ */
+export function workflowSource(settings: Pick<WorkerSettings, 'workflowBundle'>): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  if (!settings.workflowBundle) return { workflowsPath };
+  if (!fs.existsSync(settings.workflowBundle)) {
+    throw new Error(
+      `Production mode loads the prebuilt workflow bundle ${settings.workflowBundle}, which does not exist: ` +
+        'build it with `npm run build:workflows` (or set WORKFLOW_BUNDLE to it; unset NODE_ENV to bundle from source).',
+    );
+  }
+  return { workflowBundle: { codePath: settings.workflowBundle } };
+}
+
+/**
+ * A worker of one task queue hosting every activity (ClickHouse ones bound to `ch`). With the embedded engine one
+ * process holds the data path, so the all-in-one worker runs one of these per task queue over the same handle.
  */
 export async function createWorker(
-  connection: NativeConnection, temporal: TemporalConfig, ch: ClickHouse, features: FeatureSettings = parseFeatures({}, []),
+  connection: NativeConnection, target: WorkerTarget, ch: ClickHouse,
+  features: FeatureSettings = parseFeatures({}, []), settings: WorkerSettings = parseWorker({}, []),
 ): Promise<Worker> {
-  const workflows = fs.existsSync(workflowBundlePath) ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath };
   return Worker.create({
     connection,
-    namespace: temporal.namespace,
-    taskQueue: temporal.taskQueue,
-    ...workflows,
-    activities: createActivities(ch, features),
-    // Lets a running activity finish (or heartbeat its way out) on SIGTERM instead of being cut off.
-    shutdownGraceTime: '30s',
-    // The embedded engine already uses both cores for one query; more concurrent activities only queue.
-    maxConcurrentActivityTaskExecutions: 4,
+    namespace: target.namespace,
+    taskQueue: target.taskQueue,
+    ...workflowSource(settings),
+    activities: { ...createActivities(ch, features), ...createOrchestrationActivities() },
+    // Lets a running activity finish (or heartbeat its way out) on SIGTERM; after it, the activity is cancelled and
+    // its next attempt runs on another worker.
+    shutdownGraceTime: `${settings.shutdownGraceSeconds}s`,
+    maxConcurrentActivityTaskExecutions: settings.maxConcurrentActivities,
+    maxConcurrentWorkflowTaskExecutions: settings.maxConcurrentWorkflowTasks,
   });
 }

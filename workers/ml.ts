@@ -1,0 +1,5 @@
+import { runMain } from '../cli/run-main.js';
+import { runWorkers } from './start.js';
+
+/** `npm run worker:ml`: the ML worker (task queue ML_TASK_QUEUE, default ml). */
+runMain(() => runWorkers(['ml']));
