@@ -2,6 +2,8 @@ import type { Client } from '@temporalio/client';
 import type { ClickHouse } from '../clickhouse/client.js';
 import { loadConfig, type AppConfig } from '../config/env.js';
 import { ensureDevServer } from '../infra/dev-server.js';
+import { startStack } from '../infra/stack.js';
+import { stopBackgroundWorker } from '../infra/background-worker.js';
 import { connectClient } from '../infra/temporal-connection.js';
 import { featurePipeline, ingestActivities } from '../workflows/index.js';
 import { ingestTable, table } from './print.js';
@@ -16,13 +18,17 @@ runMain(async () => {
   const server = await ensureDevServer(config);
   console.log(`Temporal dev server: ${config.temporal.address} (Web UI ${server.uiUrl})`);
   const client = await connectClient(config.temporal);
+  // A worker left running by an earlier demo holds the embedded data: it hands it over until the demo is done.
+  if (await stopBackgroundWorker(config)) console.log('Stopped the background worker for the demo; it is restarted at the end.');
   await withInProcessWorker(config, async (ch) => {
     await ingestPopulation(client, config);
     await printLanded(ch);
     await computeFeatures(client, config);
     await printFitness(ch);
   });
-  console.log(`\nSee the workflow runs in the Temporal Web UI: ${server.uiUrl} (the dev server keeps running; stop it with npm run temporal -- stop)`);
+  // The demo held the embedded data; now the background worker takes it over, so the UI's runs have a worker.
+  console.log('\nLeaving the stack running (dev server, worker, schedules):');
+  await startStack(config);
 });
 
 async function ingestPopulation(client: Client, config: AppConfig): Promise<void> {

@@ -4,7 +4,7 @@ import { loadConfig, type AppConfig } from '../config/env.js';
 import { connectWorker } from '../infra/temporal-connection.js';
 import { prepareSchema } from './migrations-check.js';
 import { installRuntime } from './runtime.js';
-import { createWorker } from './worker.js';
+import { createWorker, sharedWorkflowSource } from './worker.js';
 
 export type WorkerRole = 'features' | 'ml';
 
@@ -23,9 +23,10 @@ export async function runWorkers(roles: WorkerRole[], config: AppConfig = loadCo
   try {
     await prepareSchema(ch, config.clickhouse.kind === 'embedded');
     const connection = await connectWorker(config.temporal);
+    const source = await sharedWorkflowSource(config.worker);
     const workers: Worker[] = [];
     for (const taskQueue of queuesOf(config, roles)) {
-      workers.push(await createWorker(connection, { namespace: config.temporal.namespace, taskQueue }, ch, config.features, config.worker));
+      workers.push(await createWorker(connection, { namespace: config.temporal.namespace, taskQueue }, ch, config.features, config.worker, source));
       console.log(`Worker polling task queue "${taskQueue}" on ${config.temporal.address} (namespace ${config.temporal.namespace}).`);
     }
     await Promise.all(workers.map((worker) => worker.run()));

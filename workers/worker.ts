@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createOrchestrationActivities } from '../activities/orchestration.js';
 import type { ClickHouse } from '../clickhouse/client.js';
@@ -22,7 +22,7 @@ export interface WorkerTarget {
  * The prebuilt bundle only when production mode names one (NODE_ENV=production or WORKFLOW_BUNDLE), and then it
  * must exist; otherwise workflows/ is bundled from source at start-up, whatever lies in dist/.
  */
-export function workflowSource(settings: Pick<WorkerSettings, 'workflowBundle'>): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+export function workflowSource(settings: Pick<WorkerSettings, 'workflowBundle'>): WorkflowSource {
   if (!settings.workflowBundle) return { workflowsPath };
   if (!fs.existsSync(settings.workflowBundle)) {
     throw new Error(
@@ -33,6 +33,14 @@ export function workflowSource(settings: Pick<WorkerSettings, 'workflowBundle'>)
   return { workflowBundle: { codePath: settings.workflowBundle } };
 }
 
+type WorkflowSource = Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>;
+
+/** One source for several workers of a process: the all-in-one worker bundles from source once, not per queue. */
+export async function sharedWorkflowSource(settings: Pick<WorkerSettings, 'workflowBundle'>): Promise<WorkflowSource> {
+  const source = workflowSource(settings);
+  return source.workflowsPath ? { workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: Runtime.instance().logger }) } : source;
+}
+
 /**
  * A worker of one task queue hosting every activity (ClickHouse ones bound to `ch`). With the embedded engine one
  * process holds the data path, so the all-in-one worker runs one of these per task queue over the same handle.
@@ -40,12 +48,13 @@ export function workflowSource(settings: Pick<WorkerSettings, 'workflowBundle'>)
 export async function createWorker(
   connection: NativeConnection, target: WorkerTarget, ch: ClickHouse,
   features: FeatureSettings = parseFeatures({}, []), settings: WorkerSettings = parseWorker({}, []),
+  source: WorkflowSource = workflowSource(settings),
 ): Promise<Worker> {
   return Worker.create({
     connection,
     namespace: target.namespace,
     taskQueue: target.taskQueue,
-    ...workflowSource(settings),
+    ...source,
     activities: { ...createActivities(ch, features), ...createOrchestrationActivities() },
     // Lets a running activity finish (or heartbeat its way out) on SIGTERM; after it, the activity is cancelled and
     // its next attempt runs on another worker.
