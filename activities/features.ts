@@ -1,4 +1,6 @@
+import { Context } from '@temporalio/activity';
 import type { ClickHouse } from '../clickhouse/client.js';
+import { killPredecessors, stepQueryPrefix, withQueryIds } from '../clickhouse/query-ids.js';
 import type { FeatureSettings } from '../config/env.js';
 import { computeActivityFeatures } from '../features/activity/compute.js';
 import { computeDailyFeatures, computeRollingFeatures, computeWeeklyFeatures } from '../features/athlete/index.js';
@@ -45,8 +47,13 @@ export function createFeatureActivities(ch: ClickHouse, settings: FeatureSetting
       return { ...plan, concurrency: settings.concurrency };
     },
 
+    /** Its statements carry query ids `<run>-<step>-b<bucket>-a<attempt>-<n>`; a retry first kills its predecessor's. */
     async computeFeatureStep(input: FeatureStepInput): Promise<number> {
-      return whileHeartbeating({ step: input.step, bucket: input.bucket }, () => STEPS[input.step](ch, input));
+      const { attempt } = Context.current().info;
+      const stepPrefix = stepQueryPrefix(input.runId, input.step, input.bucket);
+      const attemptPrefix = `${stepPrefix}-a${attempt}`;
+      if (attempt > 1) await killPredecessors(ch, stepPrefix, attemptPrefix);
+      return whileHeartbeating({ step: input.step, bucket: input.bucket }, () => STEPS[input.step](withQueryIds(ch, attemptPrefix), input));
     },
 
     /** Data-quality checks over the feature tables; a failure is recorded and fails the run (no retry). */
