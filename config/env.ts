@@ -10,7 +10,7 @@ export type { WorkerSettings } from './worker.js';
 
 export type ClickHouseConfig =
   | { kind: 'embedded'; path: string; database: string }
-  | { kind: 'server'; url: string; username: string; password: string; database: string };
+  | { kind: 'server'; url: string; username: string; password: string; database: string; cluster?: string };
 
 export interface AppConfig {
   dataDir: string;
@@ -66,7 +66,10 @@ function parseClickHouse(env: Env, dataDir: string, problems: string[]): ClickHo
   if (!isValidIdentifier(database)) {
     problems.push(`ClickHouse database "${database}" must match [A-Za-z_][A-Za-z0-9_]* (from CLICKHOUSE_DATABASE or the URL path).`);
   }
+  const cluster = env.CLICKHOUSE_CLUSTER?.trim() || undefined;
+  if (cluster && !isValidIdentifier(cluster)) problems.push(`CLICKHOUSE_CLUSTER "${cluster}" must match [A-Za-z_][A-Za-z0-9_]*.`);
   if (url.protocol === 'chdb:') {
+    if (cluster) problems.push('CLICKHOUSE_CLUSTER needs a ClickHouse server (CLICKHOUSE_URL=http(s)://...), not the embedded engine.');
     const embeddedPath = path.resolve(raw.slice('chdb://'.length) || path.join(dataDir, 'clickhouse'));
     return { kind: 'embedded', path: embeddedPath, database };
   }
@@ -80,5 +83,6 @@ function parseClickHouse(env: Env, dataDir: string, problems: string[]): ClickHo
     username: decodeURIComponent(url.username) || 'default',
     password: decodeURIComponent(url.password),
     database,
+    ...(cluster && { cluster }),
   };
 }
