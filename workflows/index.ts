@@ -2,3 +2,4 @@ export { featurePipeline, type FeaturePipelineInput, type FeaturePipelineSummary
 export { ingestActivities, type IngestInput, type IngestSummary } from './ingestActivities.js';
 export { ingestInbox, type IngestInboxInput, type IngestInboxSummary } from './ingestInbox.js';
 export { scheduledRun, type ScheduledRunInput, type ScheduledRunSummary } from './scheduledRun.js';
+export { athleteFeatures } from './athleteFeatures.js';
