@@ -2,10 +2,14 @@
  * The registrar and the scheduled runs against a real dev server: plans and upserts, a trigger that runs the feature
  * pipeline end to end, and a backfill over three past days that runs exactly those as-of dates.
  */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../infra/temporal-cli.js';
 import { declaredSchedules } from '../schedules/declared.js';
 import { applyPlan, OWNER, planSchedules, type PlanStep } from '../schedules/registrar.js';
 import type { ScheduleSettings } from '../schedules/settings.js';
@@ -15,6 +19,7 @@ import { freshDatabase, rows } from './support/clickhouse.js';
 import { startTemporal } from './support/temporal.js';
 import { withWorker } from './support/worker.js';
 
+const exec = promisify(execFile);
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
   env = await startTemporal();
@@ -189,6 +194,38 @@ describe('scheduled feature runs', () => {
       for (const r of summaries) expect((r.result as FeaturePipelineSummary).asOf).toBe(r.asOf);
       const dates = await rows<{ d: string }>(ch, `SELECT DISTINCT toString(as_of) AS d FROM ${ch.db}.pipeline_runs FINAL ORDER BY d`);
       expect(dates.map((r) => r.d)).toEqual(expected);
+    });
+  });
+});
+
+describe('npm run schedules:apply', () => {
+  it('needs only Temporal settings; --dry-run prints the plan and changes nothing; then it applies', async () => {
+    const prefix = `dry${randomUUID().slice(0, 6)}-`;
+    const environment = {
+      ...process.env, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: env.namespace ?? 'default', SCHEDULE_ID_PREFIX: prefix,
+      PIPELINE_TIME_ZONE: 'Europe/Paris', TRAINING_SCHEDULE: 'sun 04:00', CLICKHOUSE_URL: 'ftp://not-even-valid',
+    };
+    const registrar = (...args: string[]) =>
+      exec(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'schedules', 'apply.ts'), ...args], { cwd: projectRoot, env: environment });
+    const dry = await registrar('--dry-run');
+    expect(dry.stdout).toMatch(new RegExp(`create\\s+${prefix}feature-pipeline-daily\\s+daily 06:00 Europe/Paris`));
+    expect(dry.stdout).toMatch(new RegExp(`create\\s+${prefix}train-time-estimator-weekly\\s+weekly SUNDAY 04:00`));
+    expect(dry.stdout).toContain('dry run: nothing changed');
+    expect(await exists(env.client, `${prefix}feature-pipeline-daily`)).toBe(false);
+    expect((await registrar()).stdout).toContain('3 change(s) applied');
+    expect((await registrar()).stdout).toContain('0 change(s) applied');
+  });
+});
+
+describe('a run that waits for another', () => {
+  it('fails with a message naming the run it waited for and why that failed', async () => {
+    const ch = await freshDatabase({ migrated: false });
+    await withWorker(env, ch, async (taskQueue) => {
+      const error = await env.client.workflow.execute('scheduledRun', {
+        taskQueue, workflowId: `wrapper-${randomUUID()}`,
+        args: [{ workflowType: 'featurePipeline', taskQueue, idPrefix: `fp-${randomUUID().slice(0, 8)}`, timeZone: 'UTC', asOf: '2025-01-31', input: { athleteIds: 'a0001' } }],
+      }).then(() => undefined, (e: unknown) => e as Error & { cause?: Error });
+      expect(error?.cause?.message).toMatch(/^fp-\w+-2025-01-31 \(featurePipeline\) failed: Invalid featurePipeline input: athleteIds must be a list/);
     });
   });
 });
