@@ -21,3 +21,9 @@ function jsonLine(entry: LogEntry): void {
 }
 
 const bigintSafe = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
+
+/** A line the operator must see whatever LOG_LEVEL (the worker is up): JSON like the rest in json mode, else plain. */
+export function announce(settings: WorkerSettings, message: string, meta: Record<string, unknown>): void {
+  if (settings.logFormat === 'json') jsonLine({ level: 'INFO', message, meta, timestampNanos: BigInt(Date.now()) * 1_000_000n });
+  else console.log(message);
+}

@@ -3,7 +3,7 @@ import { openClickHouse } from '../clickhouse/client.js';
 import { loadConfig, type AppConfig } from '../config/env.js';
 import { connectWorker } from '../infra/temporal-connection.js';
 import { prepareSchema } from './migrations-check.js';
-import { installRuntime } from './runtime.js';
+import { announce, installRuntime } from './runtime.js';
 import { createWorker, sharedWorkflowSource } from './worker.js';
 
 export type WorkerRole = 'features' | 'ml';
@@ -27,7 +27,8 @@ export async function runWorkers(roles: WorkerRole[], config: AppConfig = loadCo
     const workers: Worker[] = [];
     for (const taskQueue of queuesOf(config, roles)) {
       workers.push(await createWorker(connection, { namespace: config.temporal.namespace, taskQueue }, ch, config.features, config.worker, source));
-      console.log(`Worker polling task queue "${taskQueue}" on ${config.temporal.address} (namespace ${config.temporal.namespace}).`);
+      announce(config.worker, `Worker polling task queue "${taskQueue}" on ${config.temporal.address} (namespace ${config.temporal.namespace}).`,
+        { taskQueue, address: config.temporal.address, namespace: config.temporal.namespace, roles });
     }
     await Promise.all(workers.map((worker) => worker.run()));
     await connection.close();
