@@ -23,7 +23,8 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': ['error', {
         paths: nodeBuiltins.map((name) => ({ name, message: 'Node built-ins are not allowed in workflow code.' })),
         patterns: [
-          { group: nodeBuiltins.map((name) => `${name}/*`), message: 'Node built-ins are not allowed in workflow code.' },
+          // node:-only modules (node:test, node:sqlite) are missing from builtinModules on some Node versions.
+          { group: [...nodeBuiltins.map((name) => `${name}/*`), 'node:*'], message: 'Node built-ins are not allowed in workflow code.' },
           { group: ['@clickhouse/*', 'chdb', 'chdb/*', 'onnxruntime-node', '@temporalio/worker', '@temporalio/activity'], message: 'I/O belongs in activities, not workflows.' },
           { group: ['../*'], allowTypeImports: true, message: 'Workflows import only types from outside workflows/ (modules there may do I/O).' },
         ],
