@@ -4,6 +4,8 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import type { ClickHouseConfig } from '../config/env.js';
 import { databaseName, type Database } from './sql.js';
+import { shardedTables, withClusterDml } from './cluster.js';
+import { migrations } from './migrations/index.js';
 
 type EmbeddedConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
 
@@ -27,7 +29,11 @@ export class EmbeddedClickHouseLockedError extends Error {
 
 export function openClickHouse(config: ClickHouseConfig): ClickHouse {
   const db = databaseName(config.database);
-  const client = config.kind === 'embedded' ? openEmbedded(config.path) : openServer(config);
+  const opened = config.kind === 'embedded' ? openEmbedded(config.path) : openServer(config);
+  // Cluster mode: DELETE / DROP PARTITION go to the shards' local tables (Distributed tables refuse them).
+  const client = config.kind === 'server' && config.cluster
+    ? withClusterDml(opened, config.cluster, shardedTables(migrations.flatMap((m) => m.statements(db))))
+    : opened;
   return { client, db, close: () => client.close() };
 }
 

@@ -78,3 +78,30 @@ export function statementsFor(statements: string[], cluster: string | undefined,
 }
 
 export type { Database };
+
+const DELETE_FROM = /^(\s*DELETE FROM\s+)(\w+)\.(\w+)(\s)/i;
+const ALTER_MUTATION = /^(\s*ALTER TABLE\s+)(\w+)\.(\w+)(\s+(?:DROP PARTITION|DELETE|UPDATE)\s)/i;
+
+/**
+ * The DML a Distributed table refuses — lightweight DELETE, mutations and DROP PARTITION — sent to the shards' local
+ * tables ON CLUSTER instead; every other statement unchanged. Applied to every statement in cluster mode (client.ts).
+ */
+export function clusterDml(statement: string, cluster: string, sharded: Set<string>): string {
+  for (const pattern of [DELETE_FROM, ALTER_MUTATION]) {
+    const m = pattern.exec(statement);
+    if (m && sharded.has(m[3]!)) return `${m[1]}${m[2]}.${m[3]}_local ON CLUSTER ${cluster}${m[4]}${statement.slice(m[0].length)}`;
+  }
+  return statement;
+}
+
+/** A client whose statements go through {@link clusterDml}. */
+export function withClusterDml<C extends object>(client: C, cluster: string, sharded: Set<string>): C {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      if (!['query', 'command', 'exec'].includes(String(property))) return (value as (...a: unknown[]) => unknown).bind(target);
+      return (params: { query: string }) => (value as (p: unknown) => unknown).call(target, { ...params, query: clusterDml(params.query, cluster, sharded) });
+    },
+  });
+}

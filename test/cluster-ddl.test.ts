@@ -3,7 +3,10 @@
  * (`formatQuery` in the embedded engine), and the single-node DDL must stay exactly as written.
  */
 import { describe, expect, it } from 'vitest';
-import { clusterStatements, shardedTables } from '../clickhouse/cluster.js';
+import { clusterDml, clusterStatements, shardedTables } from '../clickhouse/cluster.js';
+import { deleteStaleRows } from '../features/athlete/prune.sql.js';
+import { dropPlanBatchSql } from '../generator/stream-sql.js';
+import { deleteReplacedSamples, dropBatch } from '../ingest/streams.sql.js';
 import { ddlFor, schemaMigrationsTable } from '../clickhouse/migrate.js';
 import { migrations } from '../clickhouse/migrations/index.js';
 import { databaseName } from '../clickhouse/sql.js';
@@ -60,5 +63,21 @@ describe('ClickHouse cluster mode', () => {
     expect(loadConfig({ CLICKHOUSE_URL: 'http://h:8123', CLICKHOUSE_CLUSTER: 'fs_cluster' }).clickhouse).toMatchObject({ cluster: 'fs_cluster' });
     expect(() => loadConfig({ CLICKHOUSE_CLUSTER: 'fs_cluster' })).toThrow(/needs a ClickHouse server/);
     expect(() => loadConfig({ CLICKHOUSE_URL: 'http://h:8123', CLICKHOUSE_CLUSTER: 'a;b' })).toThrow(/CLICKHOUSE_CLUSTER "a;b"/);
+  });
+});
+
+describe('cluster mode DML', () => {
+  it('sends the DELETE and DROP PARTITION a Distributed table refuses to the local tables ON CLUSTER; the engine parses them', async () => {
+    const sharded = shardedTables(single);
+    const original = [...deleteStaleRows(db), deleteReplacedSamples(db), dropBatch(db, 'stream_changes'), dropPlanBatchSql(db)];
+    for (const statement of original) {
+      const rewritten = clusterDml(statement, 'fs_cluster', sharded);
+      expect(rewritten, statement).toMatch(/^\s*(DELETE FROM|ALTER TABLE) athlete_fs\.\w+_local ON CLUSTER fs_cluster\s/);
+      expect(await parses(rewritten)).toMatch(/_local ON CLUSTER fs_cluster/);
+    }
+    // An unsharded table (a full copy on every node, replicated) and reads stay as written.
+    expect(clusterDml(dropBatch(db, 'stream_staging'), 'fs_cluster', sharded)).toBe(dropBatch(db, 'stream_staging'));
+    const read = `SELECT * FROM ${db}.activities FINAL`;
+    expect(clusterDml(read, 'fs_cluster', sharded)).toBe(read);
   });
 });
