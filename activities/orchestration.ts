@@ -40,7 +40,8 @@ export function createOrchestrationActivities() {
       }
       const handle = client.workflow.getHandle(input.workflowId);
       try {
-        return await whileHeartbeating({ awaiting: input.workflowId }, () => handle.result());
+        // Only waiting: on worker shutdown (or a cancelled caller) it stops at once, and its retry re-attaches elsewhere.
+        return await whileHeartbeating({ awaiting: input.workflowId }, () => Promise.race([handle.result(), Context.current().cancelled]));
       } catch (error) {
         if (!(error instanceof WorkflowFailedError)) throw error;
         const cause = error.cause?.message ?? error.message;

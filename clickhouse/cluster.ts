@@ -6,8 +6,6 @@
  * stay shard-local and `FINAL`, which merges versions per shard, sees all versions of a key. Tables without athlete_id
  * (bookkeeping, staging by batch) are one Replicated* table with a full copy on every node.
  */
-import type { Database } from './sql.js';
-
 const CREATE_TABLE = /^\s*CREATE TABLE IF NOT EXISTS (\w+)\.(\w+)\s*\(/i;
 const CREATE_DATABASE = /^\s*CREATE DATABASE IF NOT EXISTS (\w+)\s*$/i;
 const ALTER_TABLE = /^\s*ALTER TABLE (\w+)\.(\w+)\s/i;
@@ -76,8 +74,6 @@ function columnsOf(statement: string): { body: string; end: number } {
 export function statementsFor(statements: string[], cluster: string | undefined, sharded: Set<string>): string[] {
   return cluster ? statements.flatMap((s) => clusterStatements(s, cluster, sharded)) : statements;
 }
-
-export type { Database };
 
 const DELETE_FROM = /^(\s*DELETE FROM\s+)(\w+)\.(\w+)(\s)/i;
 const ALTER_MUTATION = /^(\s*ALTER TABLE\s+)(\w+)\.(\w+)(\s+(?:DROP PARTITION|DELETE|UPDATE)\s)/i;

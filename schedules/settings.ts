@@ -1,4 +1,4 @@
-import { isValidTimeZone, parseTimeZone, throwIfProblems, type Env } from '../config/common.js';
+import { parseTimeZone, throwIfProblems, type Env } from '../config/common.js';
 import { parseTemporal, type TemporalConfig } from '../config/temporal.js';
 
 export type DayOfWeek = 'MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY';
@@ -61,5 +61,3 @@ function parseWeekly(raw: string, problems: string[]): TimeOfDay & { dayOfWeek: 
   if (!dayOfWeek) problems.push(`TRAINING_SCHEDULE "${raw}" must be "off" or "<weekday> HH:MM" (e.g. "SUNDAY 04:00").`);
   return { dayOfWeek: dayOfWeek ?? 'SUNDAY', ...parseTime('TRAINING_SCHEDULE', at, problems) };
 }
-
-export { isValidTimeZone };

@@ -5,6 +5,7 @@ import type { FeaturePipelineSummary } from './featurePipeline.js';
 import { surfacingFailure } from './failures.js';
 import { FEATURE_TASK_QUEUE } from './task-queues.js';
 
+// The runWorkflowOnce activity's failure type (workflow code may import only types from activities/).
 const UPSTREAM_FAILED = 'UpstreamWorkflowFailed';
 export const NOT_READY = 'UpstreamNotReady';
 
