@@ -228,6 +228,18 @@ describe('a run that waits for another', () => {
       expect(error?.cause?.message).toMatch(/^fp-\w+-2025-01-31 \(featurePipeline\) failed: Invalid featurePipeline input: athleteIds must be a list/);
     });
   });
+
+  it('fails with a clear message when the run does not finish within the wait timeout (no worker on its queue)', async () => {
+    const ch = await freshDatabase({ migrated: false });
+    await withWorker(env, ch, async (taskQueue) => {
+      const nobody = `nobody-${randomUUID()}`;
+      const error = await env.client.workflow.execute('scheduledRun', {
+        taskQueue, workflowId: `wrapper-${randomUUID()}`,
+        args: [{ workflowType: 'featurePipeline', taskQueue: nobody, idPrefix: `fp-${randomUUID().slice(0, 8)}`, timeZone: 'UTC', asOf: '2025-01-31', waitTimeout: '3s' }],
+      }).then(() => undefined, (e: unknown) => e as Error & { cause?: Error });
+      expect(error?.cause?.message).toMatch(new RegExp(`^fp-\\w+-2025-01-31 \\(featurePipeline on task queue ${nobody}\\) did not finish within 3s: .*is a worker polling that task queue\\?`));
+    });
+  });
 });
 
 async function resultOf<T>(workflowId: string): Promise<T | undefined> {

@@ -15,7 +15,8 @@ export const NOT_READY = 'UpstreamNotReady';
  */
 export async function runWorkflowOnce<T>(request: RunOnceInput, timeout: Duration = '6 hours'): Promise<T> {
   const { runWorkflowOnce: run } = proxyActivities<OrchestrationActivities>({
-    startToCloseTimeout: timeout,
+    // The whole wait, retries included, is bounded by `timeout`.
+    scheduleToCloseTimeout: timeout,
     // The activity only waits; a dead worker is noticed within a minute and the wait resumes elsewhere.
     heartbeatTimeout: '1 minute',
     retry: { maximumAttempts: 5, nonRetryableErrorTypes: [UPSTREAM_FAILED] },

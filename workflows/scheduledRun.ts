@@ -1,3 +1,4 @@
+import type { Duration } from '@temporalio/common';
 import { log } from '@temporalio/workflow';
 import { checkInput, isIsoDate, isNonEmptyString, isPlainObject } from './input-checks.js';
 import { dateIn, isTimeZone, nominalTime } from './nominal-time.js';
@@ -18,6 +19,8 @@ export interface ScheduledRunInput {
   passAsOf?: boolean;
   /** YYYY-MM-DD instead of the nominal date (a manual trigger for a given day) */
   asOf?: string;
+  /** how long to wait for the run before failing, e.g. "2 hours"; default 6 hours */
+  waitTimeout?: string;
 }
 
 export interface ScheduledRunSummary {
@@ -37,7 +40,7 @@ export async function scheduledRun(input: ScheduledRunInput): Promise<ScheduledR
   const workflowId = `${input.idPrefix}-${asOf}`;
   log.info('Scheduled run', { asOf, child: workflowId, nominalTime: nominalTime().toISOString() });
   const args = [input.passAsOf === false ? { ...input.input } : { ...input.input, asOf }];
-  const result = await runWorkflowOnce({ workflowType: input.workflowType, workflowId, taskQueue: input.taskQueue, args });
+  const result = await runWorkflowOnce({ workflowType: input.workflowType, workflowId, taskQueue: input.taskQueue, args }, input.waitTimeout as Duration | undefined);
   return { asOf, workflowId, result };
 }
 
@@ -50,5 +53,6 @@ function validate(input: ScheduledRunInput): void {
     ['input', isPlainObject, 'a JSON object'],
     ['passAsOf', (v) => typeof v === 'boolean', 'true or false'],
     ['asOf', isIsoDate, 'an existing date YYYY-MM-DD'],
+    ['waitTimeout', (v) => typeof v === 'string' && /^\d+(\.\d+)?\s*(ms|s|seconds?|m|minutes?|h|hours?|d|days?)$/.test(v), 'a duration such as "30 minutes" or "2h"'],
   ], ['workflowType', 'taskQueue', 'idPrefix', 'timeZone']);
 }
