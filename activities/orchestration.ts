@@ -1,5 +1,5 @@
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { claimInboxFiles, settleInboxFile, type InboxClaim, type InboxSettlement } from '../ingest/inbox.js';
 import { whileHeartbeating } from './heartbeat.js';
 
@@ -49,8 +49,18 @@ export function createOrchestrationActivities() {
       }
     },
 
+    /** The claim id is the run's workflow id: a claim left by a run that is no longer running is adopted. */
     async claimInboxFiles(input: { inbox: string; claimId: string; cutoff: string }): Promise<InboxClaim> {
-      return claimInboxFiles(input.inbox, input.claimId, new Date(input.cutoff));
+      const { client } = Context.current();
+      const isAbandoned = async (workflowId: string) => {
+        try {
+          return (await client.workflow.getHandle(workflowId).describe()).status.name !== 'RUNNING';
+        } catch (error) {
+          if (error instanceof WorkflowNotFoundError) return true;
+          throw error;
+        }
+      };
+      return claimInboxFiles(input.inbox, input.claimId, new Date(input.cutoff), isAbandoned);
     },
 
     async settleInboxFile(input: InboxSettlement): Promise<string> {

@@ -31,8 +31,11 @@ const activity = (id: string, athleteId: string, day: number) => ({
 const runInbox = (taskQueue: string, input: IngestInboxInput): Promise<IngestInboxSummary> =>
   env.client.workflow.execute(ingestInbox, { taskQueue, workflowId: `inbox-${randomUUID()}`, args: [input] });
 
+/** Data files under `dir` (the claims' owner files excluded). */
 const filesIn = (dir: string): string[] =>
-  fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort() : [];
+  fs.existsSync(dir)
+    ? fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => fs.statSync(path.join(dir, f)).isFile() && !path.basename(f).startsWith('.')).sort()
+    : [];
 
 async function activityCount(ch: ClickHouse): Promise<number> {
   const [row] = await rows<{ n: string }>(ch, `SELECT count() AS n FROM ${ch.db}.activities`);
@@ -87,6 +90,22 @@ describe('the inbox ingest', () => {
       expect(ingested).toEqual(['athletes.ndjson', ...Object.keys(files)].sort());
       expect(filesIn(path.join(inbox, 'processed'))).toHaveLength(7);
       expect(await activityCount(ch)).toBe(6);
+    });
+  });
+
+  it('adopts the files a run left claimed when it ended without settling them', async () => {
+    const ch = await freshDatabase();
+    const inbox = writeFiles({
+      'claimed/old-run/athletes.ndjson': ndjson([athlete('cara')]),
+      'claimed/old-run/.claimed-by': `terminated-${randomUUID()}`,
+    });
+    await withWorker(env, ch, async (taskQueue) => {
+      const summary = await runInbox(taskQueue, { inbox, cutoff: new Date(Date.now() + 60_000).toISOString() });
+      expect(summary.sources.map((s) => path.basename(s.source))).toEqual(['athletes.ndjson']);
+      expect(summary.inserted).toBe(1);
+      expect(fs.existsSync(path.join(inbox, 'claimed', 'old-run'))).toBe(false);
+      expect(filesIn(path.join(inbox, 'claimed'))).toEqual([]);
+      expect(filesIn(path.join(inbox, 'processed'))).toHaveLength(1);
     });
   });
 
