@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import type { ClickHouse } from '../clickhouse/client.js';
 import { killPredecessors, stepQueryPrefix, withQueryIds } from '../clickhouse/query-ids.js';
 import type { FeatureSettings } from '../config/env.js';
@@ -53,7 +53,11 @@ export function createFeatureActivities(ch: ClickHouse, settings: FeatureSetting
       const stepPrefix = stepQueryPrefix(input.runId, input.step, input.bucket);
       const attemptPrefix = `${stepPrefix}-a${attempt}`;
       if (attempt > 1) await killPredecessors(ch, stepPrefix, attemptPrefix);
-      return whileHeartbeating({ step: input.step, bucket: input.bucket }, () => STEPS[input.step](withQueryIds(ch, attemptPrefix), input));
+      const started = Date.now();
+      const rows = await whileHeartbeating({ step: input.step, bucket: input.bucket }, () => STEPS[input.step](withQueryIds(ch, attemptPrefix), input));
+      // The SDK logger adds the workflow, run and activity ids; queryIdPrefix finds the statements in system.query_log.
+      log.info('Feature step done', { step: input.step, bucket: input.bucket, rows, seconds: (Date.now() - started) / 1000, queryIdPrefix: attemptPrefix });
+      return rows;
     },
 
     /** Data-quality checks over the feature tables; a failure is recorded and fails the run (no retry). */
