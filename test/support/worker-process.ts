@@ -19,13 +19,13 @@ export interface WorkerProcess {
 const READY = /Worker polling task queue/;
 
 /**
- * `npm run worker` as a real child process (workers/main.ts), configured only through its environment.
+ * `npm run worker` as a real child process (workers/main.ts, or another entry of workers/), configured only through its environment.
  * Started as `node --import tsx` rather than through npx/npm: those wrap the worker in a shell and a
  * second node process, so a signal sent to the child's pid would not reach the worker itself.
  * Resolves once the worker polls its task queue; rejects with its output if it exits before that.
  */
-export function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'workers', 'main.ts')], {
+export function startWorkerProcess(env: Record<string, string>, entry = 'main.ts'): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'workers', entry)], {
     cwd: projectRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
