@@ -13,8 +13,11 @@ ${scopeCte(db)},
     SELECT a.athlete_id AS athlete_id, a.activity_id AS activity_id, a.sport AS sport,
       a.start_time_utc AS start_time_utc, a.utc_offset_min AS utc_offset_min, a.local_date AS local_date,
       a.distance_m AS distance_m, a.moving_time_s AS moving_time_s, a.elapsed_time_s AS elapsed_time_s,
-      a.elevation_gain_m AS elevation_gain_m, a.avg_hr_bpm AS summary_avg_hr_bpm,
-      a.max_hr_bpm AS summary_max_hr_bpm, a.avg_power_w AS summary_avg_power_w
+      a.elevation_gain_m AS elevation_gain_m,
+      -- A device writes 0 for a value it did not measure (0 W average without a power meter): no sensor is not
+      -- zero (shared/domain/training-load.md), so the method falls through to the next one.
+      nullIf(a.avg_hr_bpm, 0) AS summary_avg_hr_bpm, nullIf(a.max_hr_bpm, 0) AS summary_max_hr_bpm,
+      nullIf(a.avg_power_w, 0) AS summary_avg_power_w
     FROM (
       SELECT athlete_id, activity_id, sport, start_time_utc, utc_offset_min, local_date, distance_m, moving_time_s,
         elapsed_time_s, elevation_gain_m, avg_hr_bpm, max_hr_bpm, avg_power_w
