@@ -102,6 +102,8 @@ export const insertScope = (db: Database) => `
   )`;
 
 
+export const scopeRows = (db: Database) => `SELECT count() AS n FROM ${db}.feature_scope WHERE run_id = {runId:String}`;
+
 export const clearScope = (db: Database) => `DELETE FROM ${db}.feature_scope WHERE run_id = {runId:String}`;
 
 export const scopeSummary = (db: Database) => `

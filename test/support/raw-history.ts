@@ -48,7 +48,7 @@ export interface RawHistory {
 
 const FIRST_DAY = Date.UTC(2025, 0, 6); // a Monday
 const DAY_MS = 86_400_000;
-const LAST_DAY = 41; // six weeks
+const LAST_DAY = 34; // five weeks
 export const dayDate = (day: number) => new Date(FIRST_DAY + day * DAY_MS).toISOString().slice(0, 10);
 const utcText = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
@@ -285,7 +285,7 @@ export function buildRandomHistory(seed: number): RawHistory {
       previousAsOf = asOf;
     }
     if (today >= LAST_DAY) break;
-    today = Math.min(LAST_DAY, today + rnd.int(3, 9));
+    today = Math.min(LAST_DAY, today + rnd.int(4, 10));
   }
   const finalAsOf = rnd.chance(0.75) ? LAST_DAY : rnd.int(2, LAST_DAY - 1);
   return { seed, actions, finalFiles: log.everything(), finalAsOf: dayDate(finalAsOf) };
