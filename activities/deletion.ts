@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ClickHouse } from '../clickhouse/client.js';
-import { deleteActivities } from '../ingest/deletions.js';
+import { deleteActivities, unknownActivityIds } from '../ingest/deletions.js';
 import { forgetAthlete, type ForgetOutcome } from '../privacy/forget.js';
 import { INVALID_INPUT } from '../workflows/failures.js';
 
@@ -16,7 +16,7 @@ export function createDeletionActivities(ch: ClickHouse) {
     /** Unknown ids fail the call before anything is deleted (not retryable): the caller named the wrong activities. */
     async deleteActivities(input: { activityIds: string[]; source: string }): Promise<DeleteActivitiesOutcome> {
       const requests = input.activityIds.map((id) => ({ activity_id: id, athlete_id: null, locator: id, text: id }));
-      const unknown = await unknownActivities(ch, input.activityIds);
+      const unknown = await unknownActivityIds(ch, input.activityIds);
       if (unknown.length > 0) {
         throw ApplicationFailure.nonRetryable(`Unknown activity ids (never stored): ${unknown.slice(0, 20).join(', ')}${unknown.length > 20 ? ', …' : ''}`, INVALID_INPUT);
       }
@@ -28,15 +28,4 @@ export function createDeletionActivities(ch: ClickHouse) {
       return forgetAthlete(ch, input.athleteId);
     },
   };
-}
-
-/** Ids neither stored nor deleted before. */
-async function unknownActivities(ch: ClickHouse, ids: string[]): Promise<string[]> {
-  const result = await ch.client.query({
-    query: `SELECT arrayJoin({ids:Array(String)}) AS id WHERE id NOT IN (SELECT activity_id FROM ${ch.db}.activities WHERE activity_id IN {ids:Array(String)})
-              AND id NOT IN (SELECT activity_id FROM ${ch.db}.activity_deletions WHERE activity_id IN {ids:Array(String)})`,
-    query_params: { ids },
-    format: 'JSONEachRow',
-  });
-  return (await result.json<{ id: string }>()).map((r) => r.id);
 }

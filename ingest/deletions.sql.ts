@@ -10,6 +10,12 @@ export const recordedDeletions = (db: Database) => `
   SELECT activity_id, any(athlete_id) AS athlete_id, toString(max(deleted_at)) AS at
   FROM ${db}.activity_deletions WHERE activity_id IN {ids:Array(String)} GROUP BY activity_id`;
 
+/** Named ids neither stored nor deleted before. Parameter: {ids:Array(String)}. */
+export const unknownActivities = (db: Database) => `
+  SELECT arrayJoin({ids:Array(String)}) AS activity_id
+  WHERE activity_id NOT IN (SELECT activity_id FROM ${db}.activities WHERE activity_id IN {ids:Array(String)})
+    AND activity_id NOT IN (SELECT activity_id FROM ${db}.activity_deletions WHERE activity_id IN {ids:Array(String)})`;
+
 /** The raw tables that hold an activity's rows; all keyed by (athlete_id, activity_id, ...). */
 const RAW_ACTIVITY_TABLES = ['activities', 'activity_streams', 'activity_stream_uploads'] as const;
 

@@ -75,3 +75,9 @@ async function lookUp(ch: ClickHouse, query: string, ids: string[]): Promise<Map
   const result = await ch.client.query({ query, query_params: { ids }, format: 'JSONEachRow' });
   return new Map((await result.json<Stored>()).map((r) => [r.activity_id, r]));
 }
+
+/** The ids that name no activity ever stored (neither stored now nor deleted before). */
+export async function unknownActivityIds(ch: ClickHouse, ids: string[]): Promise<string[]> {
+  const result = await ch.client.query({ query: sql.unknownActivities(ch.db), query_params: { ids }, format: 'JSONEachRow' });
+  return (await result.json<{ activity_id: string }>()).map((r) => r.activity_id);
+}
