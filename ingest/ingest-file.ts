@@ -8,6 +8,7 @@ import { readCsv, readNdjson, type SourceRecord } from './readers/text.js';
 import { writeRejects, type Rejected } from './rejects.js';
 import { promoteStagedSamples, resetBatch, SampleStager } from './streams.js';
 import { SummaryIngester } from './summary-ingester.js';
+import { ingestDeletions } from './ingest-deletions.js';
 import { parseSample } from './validate.js';
 
 export interface IngestFileOptions {
@@ -24,6 +25,7 @@ export async function ingestFile(ch: ClickHouse, file: IngestFile, options: Inge
   if (file.kind === 'fit') return ingestFit(ch, file, outcome, options);
   const records = file.format === 'csv' ? readCsv(file.path) : readNdjson(file.path);
   if (file.kind === 'streams') return ingestStreams(ch, records, outcome, options);
+  if (file.kind === 'deletions') return ingestDeletions(ch, records, outcome, options.onProgress);
   const ingester = new SummaryIngester(ch, outcome, options.now);
   for await (const chunk of records) {
     for (const record of chunk) await ingester.add(file.kind, record);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export type RecordKind = 'athletes' | 'thresholds' | 'activities' | 'fit' | 'streams';
+export type RecordKind = 'athletes' | 'thresholds' | 'activities' | 'fit' | 'streams' | 'deletions';
 export type FileFormat = 'ndjson' | 'csv' | 'fit';
 
 export interface IngestFile {
@@ -10,14 +10,15 @@ export interface IngestFile {
   format: FileFormat;
 }
 
-/** Dependency order: an activity needs its athlete, a sample needs its activity. */
-const KIND_ORDER: RecordKind[] = ['athletes', 'thresholds', 'activities', 'fit', 'streams'];
+/** Dependency order: an activity needs its athlete, a sample needs its activity; deletions apply to what came before. */
+const KIND_ORDER: RecordKind[] = ['athletes', 'thresholds', 'activities', 'fit', 'streams', 'deletions'];
 
 const KIND_BY_NAME: [RegExp, RecordKind][] = [
   [/^athletes?\b/i, 'athletes'],
   [/^(athlete[_-]?)?thresholds?\b/i, 'thresholds'],
   [/^activit(y|ies)\b/i, 'activities'],
   [/^(activity[_-]?)?(streams?|samples?)\b/i, 'streams'],
+  [/^deletions?\b/i, 'deletions'],
 ];
 
 const FORMAT_BY_EXT: Record<string, FileFormat> = { '.ndjson': 'ndjson', '.jsonl': 'ndjson', '.json': 'ndjson', '.csv': 'csv', '.fit': 'fit' };
@@ -32,7 +33,7 @@ export function classifyFile(filePath: string): IngestFile {
   if (format === 'fit') return { path: filePath, kind: 'fit', format };
   const kind = KIND_BY_NAME.find(([pattern]) => pattern.test(base))?.[1];
   if (!kind) {
-    throw new IngestPlanError(`${filePath}: cannot tell what the file holds: name it athletes*, thresholds*, activities* or streams* (.ndjson or .csv)`);
+    throw new IngestPlanError(`${filePath}: cannot tell what the file holds: name it athletes*, thresholds*, activities*, streams* or deletions* (.ndjson or .csv)`);
   }
   return { path: filePath, kind, format };
 }

@@ -131,3 +131,8 @@ export function parseSample(raw: Raw): Checked<StreamSample> {
     distance_m: optionalNumber(raw, 'distance_m'),
   }));
 }
+
+/** A request to delete an activity; whether it exists (and belongs to the athlete) is checked against the store. */
+export function validateDeletion(raw: Raw): Checked<{ activity_id: string; athlete_id: string | null }> {
+  return check(() => ({ activity_id: requiredString(raw, 'activity_id'), athlete_id: optionalString(raw, 'athlete_id') || null }));
+}

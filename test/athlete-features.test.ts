@@ -291,6 +291,28 @@ describe('incremental runs', () => {
     expect(num((await rolling(full)).at(-1), 'monotony')).not.toBeNull();
   });
 
+  it('a run for an earlier as-of deletes the rows after it; the next later run extends the spine to what a full run gives', async () => {
+    const history = randomHistory(40, 11);
+    const ch = await freshDatabase();
+    await insertActivities(ch, history);
+    await fullRun(ch, addDays(DAY0, 39));
+    // Backdated to day 16 (a Wednesday): the planner scopes the athlete from the day after.
+    await scope(ch, 'back', { [ATHLETE]: addDays(DAY0, 17) });
+    await runAll(ch, { runId: 'back', version: 2, bucket: 0, asOf: addDays(DAY0, 16) });
+    expect((await daily(ch)).at(-1)?.date).toBe(addDays(DAY0, 16));
+    expect((await rolling(ch)).at(-1)?.as_of_date).toBe(addDays(DAY0, 16));
+    expect((await weekly(ch)).at(-1)).toMatchObject({ week_start: addDays(DAY0, 14), spine_days: 3 });
+
+    await scope(ch, 'on', { [ATHLETE]: addDays(DAY0, 17) });
+    await runAll(ch, { runId: 'on', version: 3, bucket: 0, asOf: addDays(DAY0, 39) });
+    const full = await freshDatabase();
+    await insertActivities(full, history);
+    await fullRun(full, addDays(DAY0, 39));
+    expectRowsClose(await daily(ch), await daily(full));
+    expectRowsClose(await rolling(ch), await rolling(full));
+    expectRowsClose(await weekly(ch), await weekly(full));
+  });
+
   it('re-running the same run writes identical rows and no duplicate keys', async () => {
     const ch = await freshDatabase();
     await insertActivities(ch, randomHistory(60, 3));

@@ -12,7 +12,6 @@ import {
   diffSnapshots, duplicateKeys, FEATURE_TABLES, readFeatureTables, sameCell, type CellMismatch, type FeatureSnapshot,
 } from './support/feature-tables.js';
 import { ndjson, writeFiles } from './support/files.js';
-import { buildRawHistory } from './support/raw-history.js';
 import { startTemporal } from './support/temporal.js';
 import { withWorker } from './support/worker.js';
 
@@ -60,11 +59,13 @@ interface UploadStep {
  */
 async function incrementalAndFull(steps: UploadStep[], finalFiles: Record<string, string>, finalAsOf: string) {
   const incremental = await freshDatabase();
+  const after: FeatureSnapshot[] = [];
   const summaries = await onWorker(incremental, async (wf) => {
     const out: FeaturePipelineSummary[] = [];
     for (const [i, step] of steps.entries()) {
       expect((await wf.ingest({ paths: [writeFiles(step.files)] })).rejected, `rejects of upload ${i + 1}`).toBe(0);
       out.push(await wf.features(step.run));
+      after.push(await readFeatureTables(incremental));
     }
     return out;
   });
@@ -73,7 +74,7 @@ async function incrementalAndFull(steps: UploadStep[], finalFiles: Record<string
     expect((await wf.ingest({ paths: [writeFiles(finalFiles)] })).rejected).toBe(0);
     return wf.features({ asOf: finalAsOf, fullRecompute: true });
   });
-  return { summaries, fullSummary, incremental: await readFeatureTables(incremental), full: await readFeatureTables(full) };
+  return { summaries, fullSummary, after, incremental: await readFeatureTables(incremental), full: await readFeatureTables(full) };
 }
 
 /** Mismatches grouped by table and key, so a failure reads as "which rows, which columns". */
@@ -90,21 +91,6 @@ const expectSameTables = (incremental: FeatureSnapshot, full: FeatureSnapshot) =
   expect(describeMismatches(diffSnapshots(incremental, full))).toEqual([]);
 
 describe('featurePipeline: incremental runs equal a full recompute', () => {
-  it('over a seeded random upload history with late, corrected and moved activities, a replaced stream and new thresholds', async () => {
-    const history = buildRawHistory(20_251_126);
-    const steps = history.steps.map((s) => ({ files: s.files, run: { asOf: s.asOf } }));
-    const result = await incrementalAndFull(steps, history.finalFiles, history.finalAsOf);
-
-    for (const s of result.summaries) expect(allChecksPassed(s), `checks of the run for ${s.asOf}`).toBe(true);
-    expect(allChecksPassed(result.fullSummary)).toBe(true);
-    // The later runs are incremental: the last one rewrote only part of the daily table.
-    const last = result.summaries.at(-1)!;
-    expect(last.rowsWritten.athlete_daily_features).toBeLessThan(result.incremental.athlete_daily_features.length);
-    for (const table of FEATURE_TABLES) expect(result.incremental[table].length, table).toBeGreaterThan(0);
-    expect(result.incremental.activity_features.filter((a) => a.has_stream).length).toBeGreaterThan(5);
-    expectSameTables(result.incremental, result.full);
-  });
-
   it('for an athlete whose first upload is all after the as-of date of that run', async () => {
     const steps = [
       { files: { ...rider('early'), ...rider('newcomer'), ...rides([['early', 'e1', '2025-01-10'], ['newcomer', 'n1', '2025-01-21']]) }, run: { asOf: '2025-01-20' } },
@@ -139,6 +125,59 @@ describe('featurePipeline: incremental runs equal a full recompute', () => {
       ...rides([['chosen', 'c1', '2025-01-10'], ['other', 'o1', '2025-01-11'], ['chosen', 'c2', '2025-01-19'], ['other', 'o0', '2025-01-12'], ['chosen', 'c3', '2025-01-22']]),
     };
     const result = await incrementalAndFull(steps, final, '2025-01-25');
+    expectSameTables(result.incremental, result.full);
+  });
+});
+
+describe('featurePipeline: a run with an earlier asOf (backdated)', () => {
+  type Ride = [string, string, string, number];
+  const everyDay = (athlete: string, first: string, last: string): Ride[] =>
+    datesFrom(first, last).map((d) => [athlete, `${athlete}-${d}`, d, 3600]);
+
+  it('leaves the tables as of its asOf and a later run repairs everything: a correction dated after it, rolling rows, the partial week', async () => {
+    const daily = everyDay('back', '2025-01-06', '2025-01-31');
+    const corrected = daily.map((r): Ride => (r[2] === '2025-01-28' ? [r[0], r[1], r[2], 7200] : r));
+    const steps = [
+      { files: { ...rider('back'), ...rides(daily) }, run: { asOf: '2025-01-31' } },
+      // A correction dated after the backdated run's asOf (a Wednesday), uploaded before it.
+      { files: rides(corrected.filter((r) => r[2] === '2025-01-28')), run: { asOf: '2025-01-22' } },
+      { files: {}, run: { asOf: '2025-01-31' } },
+    ];
+    const result = await incrementalAndFull(steps, { ...rider('back'), ...rides(corrected) }, '2025-01-31');
+
+    // After the backdated run: nothing after its asOf; the week holding it has its first three days.
+    const backdated = result.after[1]!;
+    expect(backdated.athlete_daily_features.at(-1)?.date).toBe('2025-01-22');
+    expect(backdated.athlete_rolling_features.at(-1)?.as_of_date).toBe('2025-01-22');
+    expect(backdated.athlete_weekly_features.at(-1)).toMatchObject({ week_start: '2025-01-20', spine_days: 3 });
+    // Activity features do not depend on asOf: the correction is in at once.
+    expect(backdated.activity_features.find((a) => a.activity_id === 'back-2025-01-28')?.moving_time_s).toBe(7200);
+
+    // The next run extends from the backdated asOf and equals a full recompute.
+    expect(result.summaries[2]!.athletesTouched).toBe(1);
+    expect(result.incremental.athlete_weekly_features.at(-2)).toMatchObject({ week_start: '2025-01-20', spine_days: 7 });
+    expectSameTables(result.incremental, result.full);
+  });
+
+  it('the README restricted full recompute for a Wednesday: the next ordinary run restores the whole week', async () => {
+    const steps = [
+      { files: { ...rider('wed'), ...rider('other'), ...rides([...everyDay('wed', '2025-01-06', '2025-01-19'), ...everyDay('other', '2025-01-08', '2025-01-19')]) },
+        run: { asOf: '2025-01-19' } },
+      { files: {}, run: { asOf: '2025-01-15', athleteIds: ['wed'], fullRecompute: true } },
+      { files: {}, run: { asOf: '2025-01-19' } },
+    ];
+    const final = { ...rider('wed'), ...rider('other'), ...rides([...everyDay('wed', '2025-01-06', '2025-01-19'), ...everyDay('other', '2025-01-08', '2025-01-19')]) };
+    const result = await incrementalAndFull(steps, final, '2025-01-19');
+
+    const week = (snapshot: FeatureSnapshot, athlete: string) =>
+      snapshot.athlete_weekly_features.find((w) => w.athlete_id === athlete && w.week_start === '2025-01-13');
+    expect(week(result.after[1]!, 'wed')).toMatchObject({ spine_days: 3 });
+    expect(week(result.after[1]!, 'other')).toMatchObject({ spine_days: 7 });
+    expect(result.summaries[2]!.athletesTouched).toBe(1);
+    const restored = week(result.incremental, 'wed')!;
+    expect(restored.spine_days).toBe(7);
+    expect(restored.session_count).toBe(7);
+    expect(Number(restored.load)).toBeGreaterThan(0);
     expectSameTables(result.incremental, result.full);
   });
 });
@@ -258,13 +297,25 @@ function rider(athleteId: string): Record<string, string> {
   };
 }
 
-/** One-hour summary rides at 08:00 UTC, [athlete, activity, date]; the power depends on the activity id only. */
-function rides(list: [string, string, string][]): Record<string, string> {
+/**
+ * Summary rides at 08:00 UTC, [athlete, activity, date, moving seconds (default one hour)]; the power depends
+ * on the activity id only.
+ */
+function rides(list: ([string, string, string] | [string, string, string, number])[]): Record<string, string> {
   const power = (id: string) => 150 + ([...id].reduce((sum, c) => sum + c.charCodeAt(0), 0) % 100);
   return {
-    'activities.ndjson': ndjson(list.map(([athlete, id, date]) => ({
+    'activities.ndjson': ndjson(list.map(([athlete, id, date, moving = 3600]) => ({
       activity_id: id, athlete_id: athlete, sport: 'ride', start_time_utc: `${date} 08:00:00`,
-      distance_m: 30_000, moving_time_s: 3600, avg_power_w: power(id), avg_hr_bpm: 140,
+      distance_m: (30_000 * moving) / 3600, moving_time_s: moving, avg_power_w: power(id), avg_hr_bpm: 140,
     }))),
   };
+}
+
+/** Every date from `first` to `last`, YYYY-MM-DD. */
+function datesFrom(first: string, last: string): string[] {
+  const out: string[] = [];
+  for (let d = new Date(`${first}T00:00:00Z`); d.toISOString().slice(0, 10) <= last; d.setUTCDate(d.getUTCDate() + 1)) {
+    out.push(d.toISOString().slice(0, 10));
+  }
+  return out;
 }

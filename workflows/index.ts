@@ -3,3 +3,5 @@ export { ingestActivities, type IngestInput, type IngestSummary } from './ingest
 export { ingestInbox, type IngestInboxInput, type IngestInboxSummary } from './ingestInbox.js';
 export { scheduledRun, type ScheduledRunInput, type ScheduledRunSummary } from './scheduledRun.js';
 export { athleteFeatures } from './athleteFeatures.js';
+export { deleteActivities, type DeleteActivitiesInput } from './deleteActivities.js';
+export { forgetAthlete, type ForgetAthleteInput } from './forgetAthlete.js';

@@ -1,5 +1,6 @@
 import type { ClickHouse } from '../../clickhouse/client.js';
 import { insertActivityFeaturesSql, scopedActivityCountSql } from './activity-features.sql.js';
+import { deleteFeatureRowsSql, orphanedFeatureRowsSql } from './scope.sql.js';
 
 export interface ActivityFeaturesParams {
   runId: string;
@@ -18,7 +19,8 @@ const SETTINGS = { max_bytes_before_external_group_by: String(512 * 1024 * 1024)
 
 /**
  * Recomputes `activity_features` for the athletes of `feature_scope` (this run and bucket), for their
- * activities whose local date is on or after the scope's from_date, in one set-based INSERT … SELECT.
+ * activities whose local date is on or after the scope's from_date, in one set-based INSERT … SELECT, after
+ * deleting the rows of deleted activities there.
  * Idempotent: a re-run writes the same rows with the same version (computed_at is the run's recorded
  * start), and readers using FINAL see one row per activity. Returns the number of rows written.
  */
@@ -27,8 +29,23 @@ export async function computeActivityFeatures(
   params: ActivityFeaturesParams,
 ): Promise<number> {
   const query_params = { runId: params.runId, version: params.version, bucket: params.bucket };
+  await deleteOrphanedRows(ch, query_params);
   await ch.client.command({ query: insertActivityFeaturesSql(ch.db), query_params, clickhouse_settings: SETTINGS });
   const result = await ch.client.query({ query: scopedActivityCountSql(ch.db), query_params, format: 'JSONEachRow' });
   const [row] = await result.json<{ n: string | number }>();
   return Number(row?.n ?? 0);
+}
+
+/**
+ * Deletes the feature rows of deleted activities in the scope. Looked up first, so a run without
+ * deletions issues no mutation.
+ */
+async function deleteOrphanedRows(ch: ClickHouse, query_params: Record<string, unknown>): Promise<void> {
+  const result = await ch.client.query({ query: orphanedFeatureRowsSql(ch.db), query_params, format: 'JSONEachRow' });
+  const orphans = await result.json<{ athlete_id: string; activity_id: string }>();
+  if (orphans.length === 0) return;
+  await ch.client.command({
+    query: deleteFeatureRowsSql(ch.db),
+    query_params: { athleteIds: [...new Set(orphans.map((o) => o.athlete_id))], activityIds: orphans.map((o) => o.activity_id) },
+  });
 }

@@ -28,15 +28,16 @@ export async function computeDailyFeatures(ch: ClickHouse, input: AthleteStepInp
 }
 
 /**
- * Deletes rows of the scoped athletes dated before their spine's start (a moved first activity). Looked up
- * first, so an ordinary run issues no mutation.
+ * Deletes rows of the scoped athletes outside their spine: before its start (a moved or deleted first
+ * activity) or after asOf (an earlier run had a later asOf). Looked up first, so an ordinary run issues no
+ * mutation.
  */
 async function pruneStaleRows(ch: ClickHouse, input: AthleteStepInput): Promise<void> {
   const params = stepParams(input);
   const result = await ch.client.query({ query: athletesWithStaleRows(ch.db), query_params: params, format: 'JSONEachRow' });
   const stale = await result.json<{ athlete_id: string; first_date: string }>();
   if (stale.length === 0) return;
-  const deleteParams = { ids: stale.map((s) => s.athlete_id), firsts: stale.map((s) => s.first_date) };
+  const deleteParams = { ids: stale.map((s) => s.athlete_id), firsts: stale.map((s) => s.first_date), asOf: input.asOf };
   for (const query of deleteStaleRows(ch.db)) await ch.client.command({ query, query_params: deleteParams });
 }
 

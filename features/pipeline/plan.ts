@@ -45,7 +45,9 @@ export async function planFeatureRun(ch: ClickHouse, request: FeatureRunRequest)
     runId: request.runId, version: request.version, asOf: request.asOf, buckets: request.buckets,
     athleteIds: request.athleteIds, fullRecompute: request.fullRecompute ? 1 : 0, since, until: watermark,
   };
-  await ch.client.command({ query: sql.clearScope(ch.db), query_params: params });
+  // Only a retried or restarted run has scope rows already: looked up first, so a new run issues no mutation.
+  const [scoped] = await select<{ n: string }>(sql.scopeRows(ch.db), params);
+  if (Number(scoped?.n ?? 0) > 0) await ch.client.command({ query: sql.clearScope(ch.db), query_params: params });
   await ch.client.command({ query: sql.insertScope(ch.db), query_params: params });
   const buckets = await select<{ bucket: number; athletes: number }>(sql.scopeSummary(ch.db), params);
   const athletes = buckets.reduce((n, b) => n + Number(b.athletes), 0);

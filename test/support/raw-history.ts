@@ -1,9 +1,11 @@
 /**
- * A seeded, randomized history of raw uploads for incremental-versus-full tests of the feature pipeline:
- * athletes, effective-dated thresholds, activities and per-second streams (CSV), uploaded in steps with an
- * as-of date per step, including the awkward cases a feature store must survive (late activities, corrected
- * re-uploads, activities that move to another local date, replaced streams, thresholds that take effect in
- * the middle of already-computed history). It also gives the final state of the raw data as one upload.
+ * Seeded random interleavings of raw uploads and feature runs, for the invariant "after any sequence, a
+ * final ordinary run at T gives the tables a full recompute at T gives". A few athletes over a few weeks;
+ * uploads bring new activities (some held back and uploaded late), corrected and moved activities (across
+ * local midnight and week boundaries, the first activity included), deleted activities (some uploaded again
+ * later), new and replaced streams, summaries with a 0 W average power, and new or corrected thresholds
+ * that take effect inside computed history. Runs go forward, backward and repeat, some restricted to a few
+ * athletes, some full recomputes. The same seed gives the same history.
  */
 import { Random } from '../../generator/random.js';
 import { ndjson } from './files.js';
@@ -16,59 +18,66 @@ interface Sample {
   power_w: number | null;
   speed_mps: number | null;
   altitude_m: number | null;
-  cadence: number | null;
 }
 
 interface ActivityPlan {
   id: string;
   athleteId: string;
-  day: number;
   sport: string;
   row: Row;
-  hasStream: boolean;
 }
 
-export interface HistoryStep {
+export interface FeatureRunInput {
   asOf: string;
-  /** file name → content, for writeFiles */
-  files: Record<string, string>;
-  /** what this step exercises, for failure messages */
-  notes: string[];
+  athleteIds?: string[];
+  fullRecompute?: boolean;
 }
+
+export type HistoryAction =
+  | { kind: 'upload'; files: Record<string, string>; notes: string[] }
+  | { kind: 'run'; run: FeatureRunInput };
 
 export interface RawHistory {
-  steps: HistoryStep[];
-  /** the newest version of every record, as one upload */
+  seed: number;
+  actions: HistoryAction[];
+  /** every live record in its newest version, as one upload (deleted activities are simply absent) */
   finalFiles: Record<string, string>;
+  /** the as-of date of the final ordinary run */
   finalAsOf: string;
 }
 
 const FIRST_DAY = Date.UTC(2025, 0, 6); // a Monday
 const DAY_MS = 86_400_000;
+const LAST_DAY = 34; // five weeks
 export const dayDate = (day: number) => new Date(FIRST_DAY + day * DAY_MS).toISOString().slice(0, 10);
 const utcText = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
 /** Fixed offsets (given explicitly with every activity): some starts fall on another local date than UTC. */
 const ATHLETES = [
-  { athlete_id: 'ath-berlin', name: 'Berlin', sex: 'F', birth_year: 1990, time_zone: 'Europe/Berlin', offset: 60, firstDay: 0 },
-  { athlete_id: 'ath-newyork', name: 'New York', sex: 'M', birth_year: 1984, time_zone: 'America/New_York', offset: -300, firstDay: 1 },
-  { athlete_id: 'ath-tokyo', name: 'Tokyo', sex: 'X', birth_year: 1995, time_zone: 'Asia/Tokyo', offset: 540, firstDay: 3 },
-  // joins in the second step
-  { athlete_id: 'ath-late', name: 'Late', sex: 'F', birth_year: 2000, time_zone: 'America/Los_Angeles', offset: -480, firstDay: 33 },
+  { athlete_id: 'ath-berlin', time_zone: 'Europe/Berlin', offset: 60 },
+  { athlete_id: 'ath-newyork', time_zone: 'America/New_York', offset: -300 },
+  { athlete_id: 'ath-tokyo', time_zone: 'Asia/Tokyo', offset: 540 },
 ] as const;
+type Athlete = (typeof ATHLETES)[number];
 
-/** Step k uploads activities up to uploadThrough[k] and runs the pipeline for asOf[k]. */
-const AS_OF_DAYS = [27, 41, 55, 69, 83];
-/** Step 2 also uploads the next day's activities (recorded today, the run is for yesterday). */
-const UPLOAD_THROUGH = [27, 42, 55, 69, 83];
+const SPORTS = ['ride', 'run', 'swim', 'other'] as const;
+const SPEED = { ride: [6, 11], run: [2.5, 4.5], swim: [0.8, 1.5], other: [1, 4] } as const;
+const STREAM_HEADER = 'activity_id,t_s,hr_bpm,power_w,speed_mps,altitude_m,cadence,distance_m';
+const csvValue = (v: number | null) => (v === null ? '' : String(v));
 
-/** Records keyed by identity; a step uploads the ones it changed, the final upload all of them. */
+/** The current raw data, and what changed since the last upload. */
 class RawLog {
   readonly athletes = new Map<string, Row>();
   readonly thresholds = new Map<string, Row>();
+  /** live (uploaded, not deleted) activities */
   readonly activities = new Map<string, ActivityPlan>();
+  readonly deleted = new Map<string, ActivityPlan>();
   readonly streams = new Map<string, Sample[]>();
-  private changed = { athletes: new Set<string>(), thresholds: new Set<string>(), activities: new Set<string>(), streams: new Set<string>() };
+  private changed = this.nothingChanged();
+
+  private nothingChanged() {
+    return { athletes: new Set<string>(), thresholds: new Set<string>(), activities: new Set<string>(), streams: new Set<string>(), deletions: new Set<string>() };
+  }
 
   putAthlete(row: Row) { this.athletes.set(String(row.athlete_id), row); this.changed.athletes.add(String(row.athlete_id)); }
   putThreshold(row: Row) {
@@ -76,28 +85,43 @@ class RawLog {
     this.thresholds.set(key, row);
     this.changed.thresholds.add(key);
   }
-  putActivity(plan: ActivityPlan) { this.activities.set(plan.id, plan); this.changed.activities.add(plan.id); }
+  putActivity(plan: ActivityPlan) {
+    this.activities.set(plan.id, plan);
+    this.deleted.delete(plan.id);
+    this.changed.activities.add(plan.id);
+    this.changed.deletions.delete(plan.id);
+  }
   putStream(activityId: string, samples: Sample[]) { this.streams.set(activityId, samples); this.changed.streams.add(activityId); }
+  /** A deletion removes the activity and its stream; a later upload of the same id brings back the summary only. */
+  deleteActivity(id: string) {
+    this.deleted.set(id, this.activities.get(id)!);
+    this.activities.delete(id);
+    this.streams.delete(id);
+    this.changed.activities.delete(id);
+    this.changed.streams.delete(id);
+    this.changed.deletions.add(id);
+  }
 
   /** The files of the records changed since the last call. */
   takeChanges(): Record<string, string> {
     const c = this.changed;
-    this.changed = { athletes: new Set(), thresholds: new Set(), activities: new Set(), streams: new Set() };
-    return files(
-      [...c.athletes].map((k) => this.athletes.get(k)!),
-      [...c.thresholds].map((k) => this.thresholds.get(k)!),
-      [...c.activities].map((k) => this.activities.get(k)!.row),
-      [...c.streams].map((k) => [k, this.streams.get(k)!] as const),
-    );
+    this.changed = this.nothingChanged();
+    const deletions = [...c.deletions].map((id) => ({ activity_id: id, athlete_id: this.deleted.get(id)!.athleteId }));
+    return {
+      ...files(
+        [...c.athletes].map((k) => this.athletes.get(k)!),
+        [...c.thresholds].map((k) => this.thresholds.get(k)!),
+        [...c.activities].map((k) => this.activities.get(k)!.row),
+        [...c.streams].map((k) => [k, this.streams.get(k)!] as const),
+      ),
+      ...(deletions.length ? { 'deletions.ndjson': ndjson(deletions) } : {}),
+    };
   }
 
   everything(): Record<string, string> {
     return files([...this.athletes.values()], [...this.thresholds.values()], [...this.activities.values()].map((p) => p.row), [...this.streams]);
   }
 }
-
-const STREAM_HEADER = 'activity_id,t_s,hr_bpm,power_w,speed_mps,altitude_m,cadence,distance_m';
-const csvValue = (v: number | null) => (v === null ? '' : String(v));
 
 function files(athletes: Row[], thresholds: Row[], activities: Row[], streams: (readonly [string, Sample[]])[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -106,22 +130,17 @@ function files(athletes: Row[], thresholds: Row[], activities: Row[], streams: (
   if (activities.length) out['activities.ndjson'] = ndjson(activities);
   if (streams.length) {
     const lines = streams.flatMap(([id, samples]) =>
-      samples.map((s) => [id, s.t_s, csvValue(s.hr_bpm), csvValue(s.power_w), csvValue(s.speed_mps), csvValue(s.altitude_m), csvValue(s.cadence), ''].join(',')),
-    );
+      samples.map((s) => [id, s.t_s, csvValue(s.hr_bpm), csvValue(s.power_w), csvValue(s.speed_mps), csvValue(s.altitude_m), '', ''].join(',')));
     out['streams.csv'] = `${[STREAM_HEADER, ...lines].join('\n')}\n`;
   }
   return out;
 }
 
-const SPORTS = ['ride', 'run', 'swim', 'other'] as const;
-const SPEED = { ride: [6, 11], run: [2.5, 4.5], swim: [0.8, 1.5], other: [1, 4] } as const;
-
-/** A summary activity; rides and runs sometimes get a short stream (then the summary matches its length). */
-function planActivity(rnd: Random, athlete: (typeof ATHLETES)[number], day: number, n: number): ActivityPlan {
+/** A summary activity of `day` (local); some rides say 0 W average power (a watch without a power meter). */
+function planActivity(rnd: Random, athlete: Athlete, day: number, n: number): ActivityPlan {
   const sport = SPORTS[rnd.weightedIndex([0.45, 0.35, 0.1, 0.1])]!;
-  const hasStream = (sport === 'ride' || sport === 'run') && rnd.chance(0.12);
-  const moving = hasStream ? rnd.int(1200, 2400) : rnd.int(sport === 'ride' ? 1800 : 1200, sport === 'ride' ? 10_800 : 6000);
-  const localStart = FIRST_DAY + day * DAY_MS + rnd.int(5 * 3600, 21 * 3600);
+  const moving = rnd.int(900, sport === 'ride' ? 7200 : 4800);
+  const localStart = FIRST_DAY + day * DAY_MS + rnd.int(4 * 3600, 22 * 3600);
   const hr = rnd.chance(sport === 'swim' ? 0.3 : 0.8) ? rnd.int(118, 162) : null;
   const row: Row = {
     activity_id: `${athlete.athlete_id}-d${day}-${n}`,
@@ -131,123 +150,149 @@ function planActivity(rnd: Random, athlete: (typeof ATHLETES)[number], day: numb
     utc_offset_min: athlete.offset,
     distance_m: Math.round(moving * rnd.range(SPEED[sport][0], SPEED[sport][1]) * 10) / 10,
     moving_time_s: moving,
-    // a stream has a 30 s pause at 600 s
-    elapsed_time_s: hasStream ? moving + 30 : moving + rnd.int(0, 600),
-    elevation_gain_m: sport === 'swim' ? 0 : rnd.int(0, sport === 'ride' ? 1500 : 400),
+    elapsed_time_s: moving + rnd.int(0, 600),
+    elevation_gain_m: sport === 'swim' ? 0 : rnd.int(0, 800),
     avg_hr_bpm: hr,
     max_hr_bpm: hr === null ? null : hr + rnd.int(12, 30),
-    avg_power_w: sport === 'ride' && rnd.chance(0.7) ? rnd.int(140, 260) : null,
-    avg_cadence: sport === 'ride' ? rnd.int(80, 95) : sport === 'run' ? rnd.int(80, 90) : null,
+    avg_power_w: sport === 'ride' ? rnd.pick([null, 0, rnd.int(140, 260), rnd.int(140, 260)]) : null,
+    avg_cadence: null,
     device: 'test-device',
     source: 'raw-history',
   };
-  return { id: String(row.activity_id), athleteId: athlete.athlete_id, day, sport, row, hasStream };
+  return { id: String(row.activity_id), athleteId: athlete.athlete_id, sport, row };
 }
 
-/** Seconds 0..elapsed-1 without the pause [600, 630); rides hold constant power, runs carry HR, speed, altitude. */
+/** A short 1 Hz stream inside the activity's elapsed time, with a 20 s pause; HR 0 now and then. */
 function planStream(rnd: Random, plan: ActivityPlan): Sample[] {
-  const elapsed = Number(plan.row.elapsed_time_s);
-  const power = rnd.int(150, 260);
-  const hrBase = rnd.int(120, 150);
-  const every = plan.sport === 'run' ? rnd.int(1, 2) : 1;
+  const length = Math.min(Number(plan.row.elapsed_time_s), rnd.int(120, 480));
+  const power = rnd.int(120, 280);
+  const hrBase = rnd.int(115, 150);
   const samples: Sample[] = [];
-  for (let t = 0; t < elapsed; t += every) {
-    if (t >= 600 && t < 630) continue;
-    const hr = t % 97 === 13 ? 0 : Math.round(hrBase + t / 120 + 4 * Math.sin(t / 90));
+  for (let t = 0; t < length; t += 1) {
+    if (t >= 60 && t < 80) continue;
+    const hr = t % 53 === 7 ? 0 : Math.round(hrBase + t / 60 + 3 * Math.sin(t / 30));
     samples.push(plan.sport === 'ride'
-      ? { t_s: t, hr_bpm: hr, power_w: power, speed_mps: 8.5, altitude_m: null, cadence: 88 }
-      : { t_s: t, hr_bpm: hr, power_w: null, speed_mps: Math.round((3.2 + 0.4 * Math.sin(t / 200)) * 1000) / 1000,
-          altitude_m: Math.round((50 + 25 * Math.sin(t / 400)) * 10) / 10, cadence: 85 });
+      ? { t_s: t, hr_bpm: hr, power_w: power + (t % 7), speed_mps: 8.5, altitude_m: null }
+      : { t_s: t, hr_bpm: hr, power_w: null, speed_mps: Math.round((3.2 + 0.4 * Math.sin(t / 50)) * 1000) / 1000,
+          altitude_m: rnd.chance(0.5) ? Math.round((50 + 10 * Math.sin(t / 40)) * 10) / 10 : null });
   }
   return samples;
 }
 
-function thresholdRow(athleteId: string, day: number, values: { ftp?: number | null; lthr?: number | null; maxHr?: number | null; pace?: number | null }): Row {
+function thresholdRow(rnd: Random, athleteId: string, day: number): Row {
   return {
-    athlete_id: athleteId, effective_from: dayDate(day), ftp_w: values.ftp ?? null, lthr_bpm: values.lthr ?? null,
-    max_hr_bpm: values.maxHr ?? null, resting_hr_bpm: 50, threshold_pace_s_per_km: values.pace ?? null,
+    athlete_id: athleteId, effective_from: dayDate(day), ftp_w: rnd.chance(0.8) ? rnd.int(200, 320) : null,
+    lthr_bpm: rnd.chance(0.8) ? rnd.int(150, 178) : null, max_hr_bpm: rnd.chance(0.8) ? rnd.int(180, 200) : null,
+    resting_hr_bpm: 50, threshold_pace_s_per_km: rnd.chance(0.7) ? rnd.int(240, 330) : null,
   };
 }
 
-/** Builds the history; the same seed gives the same uploads. */
-export function buildRawHistory(seed: number): RawHistory {
+function shifted(plan: ActivityPlan, ms: number): ActivityPlan {
+  const start = Date.parse(`${String(plan.row.start_time_utc).replace(' ', 'T')}Z`) + ms;
+  return { ...plan, row: { ...plan.row, start_time_utc: utcText(start) } };
+}
+
+/** One upload's random changes to what is already stored; returns what it did, for failure messages. */
+function changeStored(rnd: Random, log: RawLog, today: number): string[] {
+  const notes: string[] = [];
+  const live = () => [...log.activities.values()];
+  // Only deletions the store has seen can be undone by an upload.
+  const deletedEarlier = [...log.deleted.keys()];
+  const events = rnd.int(1, 4);
+  for (let e = 0; e < events && live().length > 0; e += 1) {
+    const plan = rnd.pick(live());
+    const what = rnd.weightedIndex([0.22, 0.22, 0.2, 0.06, 0.18, 0.12]);
+    if (what === 0) {
+      const moving = Math.max(300, Number(plan.row.moving_time_s) + rnd.int(-600, 600));
+      const speed = Number(plan.row.distance_m) / Number(plan.row.moving_time_s);
+      log.putActivity({ ...plan, row: { ...plan.row, moving_time_s: moving, distance_m: Math.round(moving * speed), elapsed_time_s: Math.max(moving, Number(plan.row.elapsed_time_s)),
+        avg_hr_bpm: rnd.chance(0.7) ? rnd.int(118, 165) : null, avg_power_w: plan.sport === 'ride' ? rnd.pick([null, 0, rnd.int(140, 260)]) : null } });
+      notes.push(`corrected ${plan.id}`);
+    } else if (what === 1) {
+      // Whole days, or hours (across local midnight).
+      const ms = rnd.chance(0.6) ? rnd.pick([-4, -3, -2, -1, 1, 2, 3, 5, 8]) * DAY_MS : rnd.int(-20, 20) * 3600_000;
+      log.putActivity(shifted(plan, ms));
+      notes.push(`moved ${plan.id} by ${ms / 3600_000} h`);
+    } else if (what === 2) {
+      log.deleteActivity(plan.id);
+      notes.push(`deleted ${plan.id}`);
+    } else if (what === 3 && deletedEarlier.some((id) => log.deleted.has(id))) {
+      const back = log.deleted.get(rnd.pick(deletedEarlier.filter((id) => log.deleted.has(id))))!;
+      log.putActivity(rnd.chance(0.5) ? back : shifted(back, DAY_MS));
+      notes.push(`uploaded deleted ${back.id} again`);
+    } else if (what === 4 && (plan.sport === 'ride' || plan.sport === 'run')) {
+      notes.push(`${log.streams.has(plan.id) ? 'replaced' : 'new'} stream of ${plan.id}`);
+      log.putStream(plan.id, planStream(rnd, plan));
+    } else if (what === 5) {
+      const athleteId = plan.athleteId;
+      const existing = [...log.thresholds.values()].filter((t) => t.athlete_id === athleteId);
+      const day = rnd.chance(0.4) && existing.length ? Math.round((Date.parse(String(rnd.pick(existing).effective_from)) - FIRST_DAY) / DAY_MS) : rnd.int(0, today);
+      log.putThreshold(thresholdRow(rnd, athleteId, day));
+      notes.push(`threshold of ${athleteId} from ${dayDate(day)}`);
+    }
+  }
+  return notes;
+}
+
+/** The as-of date of a run after an upload on `today`: mostly today, else backward, forward or the last one again. */
+function runAsOf(rnd: Random, today: number, previous: number | undefined): number {
+  const choice = rnd.weightedIndex([0.55, 0.25, 0.08, 0.12]);
+  if (choice === 1) return Math.max(0, today - rnd.int(1, 24));
+  if (choice === 2) return today + rnd.int(1, 6);
+  if (choice === 3 && previous !== undefined) return previous;
+  return today;
+}
+
+/** Builds the history; the same seed gives the same actions. */
+export function buildRandomHistory(seed: number): RawHistory {
   const rnd = new Random(seed);
   const log = new RawLog();
-  const all: ActivityPlan[] = ATHLETES.flatMap((athlete) =>
-    Array.from({ length: 84 - athlete.firstDay }, (_, i) => athlete.firstDay + i).flatMap((day) => {
-      const count = day === athlete.firstDay ? 1 : rnd.chance(0.35) ? 0 : rnd.chance(0.15) ? 2 : 1;
-      return Array.from({ length: count }, (_, n) => planActivity(rnd, athlete, day, n));
-    }),
-  );
-  const pick = (what: string, filter: (p: ActivityPlan) => boolean) => {
-    const candidates = [...log.activities.values()].filter(filter);
-    if (candidates.length === 0) throw new Error(`seed ${seed}: no activity for "${what}"`);
-    return rnd.pick(candidates);
-  };
-  const steps: HistoryStep[] = [];
-  let uploadedThrough = -1;
-
-  for (const [k, asOfDay] of AS_OF_DAYS.entries()) {
+  const firstDay = new Map(ATHLETES.map((a) => [a.athlete_id, rnd.int(0, 12)]));
+  const all = ATHLETES.flatMap((athlete) =>
+    Array.from({ length: LAST_DAY + 1 - firstDay.get(athlete.athlete_id)! }, (_, i) => firstDay.get(athlete.athlete_id)! + i).flatMap((day) => {
+      const count = day === firstDay.get(athlete.athlete_id) ? 1 : rnd.chance(0.4) ? 0 : rnd.chance(0.15) ? 2 : 1;
+      return Array.from({ length: count }, (_, n) => ({ day, plan: planActivity(rnd, athlete, day, n) }));
+    }));
+  const pending = new Set(all.map((_, i) => i));
+  const actions: HistoryAction[] = [];
+  let today = rnd.int(6, 14);
+  let previousAsOf: number | undefined;
+  while (true) {
     const notes: string[] = [];
-    const through = UPLOAD_THROUGH[k]!;
     for (const athlete of ATHLETES) {
-      if (athlete.firstDay <= through && !log.athletes.has(athlete.athlete_id)) {
-        const { athlete_id, name, sex, birth_year, time_zone } = athlete;
-        log.putAthlete({ athlete_id, name, sex, birth_year, time_zone });
-        log.putThreshold(thresholdRow(athlete.athlete_id, athlete.firstDay - 20,
-          { ftp: rnd.int(200, 300), lthr: rnd.int(155, 175), maxHr: rnd.int(180, 200), pace: rnd.int(240, 330) }));
+      if (firstDay.get(athlete.athlete_id)! <= today && !log.athletes.has(athlete.athlete_id)) {
+        log.putAthlete({ athlete_id: athlete.athlete_id, name: athlete.athlete_id, sex: 'X', birth_year: 1990, time_zone: athlete.time_zone });
+        log.putThreshold(thresholdRow(rnd, athlete.athlete_id, firstDay.get(athlete.athlete_id)! - 10));
       }
     }
-    for (const plan of all.filter((p) => p.day > uploadedThrough && p.day <= through)) {
-      log.putActivity(plan);
-      if (plan.hasStream) log.putStream(plan.id, planStream(rnd, plan));
+    notes.push(...changeStored(rnd, log, today));
+    for (const i of [...pending]) {
+      const { day, plan } = all[i]!;
+      // Some activities of the last days arrive late, with a later upload.
+      if (day <= today && log.athletes.has(plan.athleteId) && !(day > today - 3 && rnd.chance(0.2))) {
+        log.putActivity(plan);
+        if ((plan.sport === 'ride' || plan.sport === 'run') && rnd.chance(0.15)) log.putStream(plan.id, planStream(rnd, plan));
+        pending.delete(i);
+      }
     }
-    uploadedThrough = through;
-    if (k === 1) {
-      notes.push('a timely FTP test (Tokyo, day 30)');
-      log.putThreshold(thresholdRow('ath-tokyo', 30, { ftp: rnd.int(260, 320), lthr: rnd.int(160, 178), maxHr: 195, pace: 260 }));
-      notes.push('activities of the day after asOf uploaded early');
+    actions.push({ kind: 'upload', files: log.takeChanges(), notes });
+    const runs = rnd.weightedIndex([0.15, 0.6, 0.25]);
+    for (let r = 0; r < runs; r += 1) {
+      const asOf = runAsOf(rnd, today, previousAsOf);
+      const athletes = [...log.athletes.keys()];
+      const restricted = rnd.chance(0.2) ? athletes.filter(() => rnd.chance(0.5)) : [];
+      actions.push({ kind: 'run', run: { asOf: dayDate(asOf), ...(restricted.length ? { athleteIds: restricted } : {}), ...(rnd.chance(0.15) ? { fullRecompute: true } : {}) } });
+      previousAsOf = asOf;
     }
-    if (k === 2) {
-      const corrected = pick('corrected ride', (p) => p.sport === 'ride' && !p.hasStream && p.row.avg_power_w !== null && p.day >= 10 && p.day <= 35);
-      notes.push(`corrected re-upload of ${corrected.id}: longer, harder`);
-      log.putActivity(withRow(corrected, { moving_time_s: Number(corrected.row.moving_time_s) + 600,
-        elapsed_time_s: Number(corrected.row.elapsed_time_s) + 600, avg_power_w: Number(corrected.row.avg_power_w) + 12 }));
-      const moved = pick('moved earlier', (p) => p.day >= 36 && p.day <= 41 && p.athleteId !== corrected.athleteId);
-      notes.push(`${moved.id} moves 3 days earlier`);
-      log.putActivity(movedBy(moved, -3));
-      const late = planActivity(rnd, ATHLETES[1], 12, 7);
-      notes.push(`late activity ${late.id} for day 12`);
-      log.putActivity(late);
-    }
-    if (k === 3) {
-      const restreamed = pick('restreamed', (p) => p.hasStream && p.day <= 27);
-      notes.push(`corrected stream of ${restreamed.id}: new values, 120 samples shorter`);
-      log.putStream(restreamed.id, planStream(rnd, restreamed).slice(0, -120));
-      notes.push('FTP and LTHR change for Berlin from day 35; LTHR-only test for New York from day 48');
-      log.putThreshold(thresholdRow('ath-berlin', 35, { ftp: 305, lthr: 172, maxHr: 191 }));
-      log.putThreshold(thresholdRow('ath-newyork', 48, { lthr: 169 }));
-      const moved = pick('moved later', (p) => p.day >= 45 && p.day <= 55);
-      notes.push(`${moved.id} moves 2 days later (across a week boundary when it falls so)`);
-      log.putActivity(movedBy(moved, 2));
-    }
-    if (k === 4) {
-      const run = pick('stream run over local midnight', (p) => p.hasStream && p.sport === 'run' && p.day >= 20 && p.day <= 70);
-      notes.push(`${run.id} corrected: shorter moving time, start 20 h later (next local date)`);
-      log.putActivity(withRow(movedBy(run, 0, 20 * 3600_000), { moving_time_s: Number(run.row.moving_time_s) - 120 }));
-      notes.push('corrected Tokyo FTP test of day 30');
-      log.putThreshold(thresholdRow('ath-tokyo', 30, { ftp: 333, lthr: 171, maxHr: 196, pace: 255 }));
-    }
-    steps.push({ asOf: dayDate(asOfDay), files: log.takeChanges(), notes });
+    if (today >= LAST_DAY) break;
+    today = Math.min(LAST_DAY, today + rnd.int(4, 10));
   }
-  return { steps, finalFiles: log.everything(), finalAsOf: dayDate(AS_OF_DAYS.at(-1)!) };
+  const finalAsOf = rnd.chance(0.75) ? LAST_DAY : rnd.int(2, LAST_DAY - 1);
+  return { seed, actions, finalFiles: log.everything(), finalAsOf: dayDate(finalAsOf) };
 }
 
-function withRow(plan: ActivityPlan, changes: Row): ActivityPlan {
-  return { ...plan, row: { ...plan.row, ...changes } };
-}
-
-function movedBy(plan: ActivityPlan, days: number, extraMs = 0): ActivityPlan {
-  const start = Date.parse(`${String(plan.row.start_time_utc).replace(' ', 'T')}Z`) + days * DAY_MS + extraMs;
-  return { ...withRow(plan, { start_time_utc: utcText(start) }), day: plan.day + days };
+/** A readable account of a history, printed with a failing seed. */
+export function describeHistory(history: RawHistory): string {
+  const lines = history.actions.map((a) => (a.kind === 'run' ? `run ${JSON.stringify(a.run)}` : `upload ${Object.keys(a.files).join(', ')}${a.notes.length ? `: ${a.notes.join('; ')}` : ''}`));
+  return [`seed ${history.seed}`, ...lines, `final ordinary run at ${history.finalAsOf}`].join('\n');
 }
