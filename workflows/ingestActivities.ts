@@ -46,7 +46,7 @@ export async function ingestActivities(input: IngestInput = {}): Promise<IngestS
     throw invalidInput('ingestActivities needs { paths: [...] } (files or directories to ingest) or { synthetic: { seed, athletes, days, streamShare } }.');
   }
   const sources: IngestOutcome[] = [];
-  const files = input.paths?.length ? await surfacingFailure(planIngest(input.paths)) : [];
+  const files = input.paths?.length ? await surfacingFailure(planIngest(input.paths, input.athleteId)) : [];
   for (const [index, file] of files.entries()) {
     sources.push(await surfacingFailure(ingestFile({ file, batchId: batchId(`file${index}`), athleteId: input.athleteId })));
   }
