@@ -34,7 +34,6 @@ export function quote(value: unknown): string {
   return text.length <= 60 ? text : `${text.slice(0, 56)}…"`;
 }
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const LONE_SURROGATE = /\p{Cs}/u;
 

@@ -27,6 +27,12 @@ const KIND_BY_NAME: [RegExp, RecordKind][] = [
 
 const FORMAT_BY_EXT: Record<string, FileFormat> = { '.ndjson': 'ndjson', '.jsonl': 'ndjson', '.json': 'ndjson', '.csv': 'csv', '.fit': 'fit' };
 
+/**
+ * Files per ingest run: each is one activity, and a workflow's history is capped (51,200 events) as is the
+ * plan's size (2 MB per activity result). Larger uploads are split over several runs.
+ */
+export const MAX_FILES = 5_000;
+
 /** Why a path cannot be ingested; the workflow fails fast on it (not retryable). */
 export class IngestPlanError extends Error {}
 
@@ -51,6 +57,9 @@ export function classifyFile(filePath: string): IngestFile {
 export function planIngest(paths: string[], athleteId?: string): IngestFile[] {
   const visited = new Set<string>();
   const files = paths.flatMap((p) => expand(path.resolve(p), visited, true)).map(classifyFile);
+  if (files.length > MAX_FILES) {
+    throw new IngestPlanError(`${files.length} files to ingest, at most ${MAX_FILES} per run: split the paths over several runs`);
+  }
   const fit = files.filter((f) => f.kind === 'fit');
   if (fit.length > 0 && !athleteId) {
     throw new IngestPlanError(
