@@ -99,6 +99,29 @@ function checkArray(path: string, schema: Extract<FieldSchema, { type: 'array' }
   for (const [i, item] of value.entries()) checkField(`${path}[${i}]`, schema.items, item, problems);
 }
 
+/** The known key a mistyped one most likely meant: at most two edits away, ignoring case. */
+function nearest(key: string, known: string[]): string | undefined {
+  if (key.length > 64) return undefined;
+  let best: { key: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (distance <= 2 && (best === undefined || distance < best.distance)) best = { key: candidate, distance };
+  }
+  return best?.key;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
 function checkObject(path: string, fields: ObjectSchema, value: unknown, problems: Problems): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return problems.add(`${path || 'the input'} must be an object, got ${typeName(value)} ${show(value)}`);
@@ -107,7 +130,7 @@ function checkObject(path: string, fields: ObjectSchema, value: unknown, problem
   const known = Object.keys(fields);
   for (const key of Object.keys(record)) {
     if (Object.hasOwn(fields, key)) continue;
-    const like = known.find((k) => k.toLowerCase() === key.toLowerCase());
+    const like = nearest(key, known);
     problems.add(`unknown key ${show(path ? `${path}.${key}` : key)}${like ? ` (did you mean ${show(like)}?)` : ''}; known: ${known.join(', ')}`);
   }
   for (const [key, schema] of Object.entries(fields)) {
