@@ -24,16 +24,16 @@ type LineParser = (text: string, locator: string) => ParsedLine | undefined;
 /** A file read by path, or through a descriptor opened (and checked) by `openDataFile`. */
 export type TextSource = string | number;
 
-function lineStream(source: TextSource): readline.Interface {
-  const input = typeof source === 'number'
+function openStream(source: TextSource): fs.ReadStream {
+  return typeof source === 'number'
     ? fs.createReadStream('', { fd: source, encoding: 'utf8' })
     : fs.createReadStream(source, { encoding: 'utf8' });
-  return readline.createInterface({ input, crlfDelay: Infinity });
 }
 
 async function* chunksOf(source: TextSource, parseLine: LineParser): AsyncGenerator<SourceRecord[]> {
   // A file stream read line by line: memory stays flat whatever the file size.
-  const lines = lineStream(source);
+  const input = openStream(source);
+  const lines = readline.createInterface({ input, crlfDelay: Infinity });
   let chunk: SourceRecord[] = [];
   let lineNo = 0;
   try {
@@ -54,7 +54,9 @@ async function* chunksOf(source: TextSource, parseLine: LineParser): AsyncGenera
       }
     }
   } finally {
+    // Also when the reader stops early (a bad header) or its consumer fails: the descriptor is closed either way.
     lines.close();
+    input.destroy();
   }
   if (chunk.length > 0) yield chunk;
 }
