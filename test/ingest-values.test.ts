@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClickHouse } from '../clickhouse/client.js';
 import { ingestFile } from '../ingest/ingest-file.js';
 import type { IngestOutcome } from '../ingest/outcome.js';
-import { classifyFile, IngestPlanError, planIngest } from '../ingest/plan.js';
+import { classifyFile, IngestPlanError, MAX_FILES, planIngest } from '../ingest/plan.js';
 import { freshDatabase, rows } from './support/clickhouse.js';
 import { encodeFitActivity, encodeMultisportFit } from './support/fit-file.js';
 import { ndjson, writeFiles } from './support/files.js';
@@ -229,6 +229,14 @@ describe('the plan and the files that cannot be read (item 12)', () => {
     expect(() => planIngest([dir])).toThrow(IngestPlanError);
     expect(() => planIngest([dir])).toThrow(/do not name their athlete: pass athleteId .*nothing was ingested/);
     expect(planIngest([dir], 'a1').map((f) => f.kind)).toEqual(['athletes', 'fit']);
+  });
+
+  it('refuses more files than one run can record, with a message that says what to do', () => {
+    const dir = writeFiles({});
+    for (let i = 0; i <= MAX_FILES; i += 1) fs.writeFileSync(path.join(dir, `activities_${i}.ndjson`), '');
+    expect(() => planIngest([dir])).toThrow(`${MAX_FILES + 1} files to ingest, at most ${MAX_FILES} per run: split the paths over several runs`);
+    fs.rmSync(path.join(dir, 'activities_0.ndjson'));
+    expect(planIngest([dir])).toHaveLength(MAX_FILES);
   });
 
   it('gives a FIFO and a symlink loop named like data a file-level reject, and ingests the other files', async () => {
