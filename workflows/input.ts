@@ -35,6 +35,11 @@ class Problems {
   }
 }
 
+/** 12,345: locale-independent, so a replayed workflow formats exactly as the original run did. */
+function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 /** A value as a problem quotes it: JSON, cut short. */
 export function show(value: unknown): string {
   const text = value === undefined ? 'undefined' : JSON.stringify(value) ?? String(value);
@@ -45,7 +50,7 @@ export function show(value: unknown): string {
 export function truncatedList(items: readonly string[], shown = 5): string {
   const head = items.slice(0, shown).map((item) => (item.length <= 40 ? item : `${item.slice(0, 37)}…`)).join(', ');
   const rest = items.length - shown;
-  return rest > 0 ? `${head} and ${rest.toLocaleString('en-US')} more` : head;
+  return rest > 0 ? `${head} and ${thousands(rest)} more` : head;
 }
 
 function typeName(value: unknown): string {
@@ -94,7 +99,7 @@ function checkField(path: string, schema: FieldSchema, value: unknown, problems:
 function checkArray(path: string, schema: Extract<FieldSchema, { type: 'array' }>, value: unknown, problems: Problems): void {
   if (!Array.isArray(value)) return problems.add(`${path} must be a list, got ${typeName(value)} ${show(value)}`);
   if (value.length < (schema.minItems ?? 0) || value.length > schema.maxItems) {
-    return problems.add(`${path} must hold ${schema.minItems ?? 0}–${schema.maxItems} items, got ${value.length.toLocaleString('en-US')}`);
+    return problems.add(`${path} must hold ${schema.minItems ?? 0}–${schema.maxItems} items, got ${thousands(value.length)}`);
   }
   for (const [i, item] of value.entries()) checkField(`${path}[${i}]`, schema.items, item, problems);
 }
@@ -161,7 +166,7 @@ export function failInput(workflow: string, problems: string[], usage: string): 
 }
 
 function fail(workflow: string, problems: Problems, usage: string): never {
-  const more = problems.more > 0 ? `; and ${problems.more.toLocaleString('en-US')} more problems` : '';
+  const more = problems.more > 0 ? `; and ${thousands(problems.more)} more problems` : '';
   throw invalidInput(`Invalid ${workflow} input: ${problems.shown.join('; ')}${more}. Example: ${usage}`);
 }
 
