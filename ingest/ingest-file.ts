@@ -23,16 +23,8 @@ export interface IngestFileOptions {
 
 export async function ingestFile(ch: ClickHouse, file: IngestFile, options: IngestFileOptions): Promise<IngestOutcome> {
   const outcome = emptyOutcome(path.basename(file.path), file.kind);
-  if (file.kind === 'fit' && !options.athleteId) throw new IngestPlanError(`${file.path}: a FIT file does not name its athlete: pass athleteId (npm run ingest -- --athlete ID FILE)`);
-  let fd: number;
-  try {
-    fd = openDataFile(file.path);
-  } catch (error) {
-    if (!(error instanceof UnreadableFileError)) throw error;
-    return rejectWholeFile(ch, outcome, 'unreadable_file', error.message, JSON.stringify({ path: file.path }));
-  }
-  if (file.kind === 'fit') return ingestFit(ch, file, readWhole(fd), outcome, options);
-  const records = file.format === 'csv' ? readCsv(fd, KEY_COLUMNS[file.kind]) : readNdjson(fd);
+  if (file.kind === 'fit') return ingestFit(ch, file, outcome, options);
+  const records = file.format === 'csv' ? readCsv(file.path, KEY_COLUMNS[file.kind]) : readNdjson(file.path);
   if (file.kind === 'streams') return ingestStreams(ch, records, outcome, options);
   const ingester = new SummaryIngester(ch, outcome, options.now);
   for await (const chunk of records) {
@@ -85,10 +77,18 @@ async function rejectWholeFile(
   return outcome;
 }
 
-async function ingestFit(ch: ClickHouse, file: IngestFile, bytes: Buffer, outcome: IngestOutcome, options: IngestFileOptions): Promise<IngestOutcome> {
+async function ingestFit(ch: ClickHouse, file: IngestFile, outcome: IngestOutcome, options: IngestFileOptions): Promise<IngestOutcome> {
+  if (!options.athleteId) throw new IngestPlanError(`${file.path}: a FIT file does not name its athlete: pass athleteId (npm run ingest -- --athlete ID FILE)`);
+  let bytes: Buffer;
+  try {
+    bytes = readWhole(openDataFile(file.path));
+  } catch (error) {
+    if (!(error instanceof UnreadableFileError)) throw error;
+    return rejectWholeFile(ch, outcome, 'unreadable_file', error.message, JSON.stringify({ path: file.path }));
+  }
   let sessions: ReturnType<typeof readFitActivities>;
   try {
-    sessions = readFitActivities(bytes, { athleteId: options.athleteId!, source: outcome.source });
+    sessions = readFitActivities(bytes, { athleteId: options.athleteId, source: outcome.source });
   } catch (error) {
     if (!(error instanceof InvalidFitFileError)) throw error;
     // The bytes are not kept in the table; the path and content hash name them, so the reject can be replayed.

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import type { RejectReason } from '../records.js';
+import { openDataFile, UnreadableFileError } from './source-file.js';
 
 /** One record of a source file: its place, its fields (null when the line cannot be parsed) and its text. */
 export interface SourceRecord {
@@ -21,18 +22,21 @@ const CHUNK = 2_000;
 type ParsedLine = Omit<SourceRecord, 'line'> & { last?: boolean };
 type LineParser = (text: string, locator: string) => ParsedLine | undefined;
 
-/** A file read by path, or through a descriptor opened (and checked) by `openDataFile`. */
-export type TextSource = string | number;
-
-function openStream(source: TextSource): fs.ReadStream {
-  return typeof source === 'number'
-    ? fs.createReadStream('', { fd: source, encoding: 'utf8' })
-    : fs.createReadStream(source, { encoding: 'utf8' });
-}
-
-async function* chunksOf(source: TextSource, parseLine: LineParser): AsyncGenerator<SourceRecord[]> {
+/**
+ * Lines of a data file, or, when the path cannot be read as one (a FIFO, a symlink loop…), a single
+ * `unreadable_file` record saying why: every caller quarantines it like any bad record and goes on.
+ */
+async function* chunksOf(filePath: string, parseLine: LineParser): AsyncGenerator<SourceRecord[]> {
+  let fd: number;
+  try {
+    fd = openDataFile(filePath);
+  } catch (error) {
+    if (!(error instanceof UnreadableFileError)) throw error;
+    yield [{ locator: 'file', fields: null, text: JSON.stringify({ path: filePath }), parseError: error.message, rejectAs: 'unreadable_file' }];
+    return;
+  }
   // A file stream read line by line: memory stays flat whatever the file size.
-  const input = openStream(source);
+  const input = fs.createReadStream('', { fd, encoding: 'utf8' });
   const lines = readline.createInterface({ input, crlfDelay: Infinity });
   let chunk: SourceRecord[] = [];
   let lineNo = 0;
@@ -61,8 +65,8 @@ async function* chunksOf(source: TextSource, parseLine: LineParser): AsyncGenera
   if (chunk.length > 0) yield chunk;
 }
 
-export function readNdjson(source: TextSource): AsyncGenerator<SourceRecord[]> {
-  return chunksOf(source, (text, locator) => {
+export function readNdjson(filePath: string): AsyncGenerator<SourceRecord[]> {
+  return chunksOf(filePath, (text, locator) => {
     try {
       const parsed: unknown = JSON.parse(text);
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
@@ -82,9 +86,9 @@ export class CsvLineError extends Error {}
  * saying why (a file without a header would lose its first record as one, and a doubled column would
  * silently take its last value), and no line is read as data.
  */
-export function readCsv(source: TextSource, keyColumns: readonly string[] = []): AsyncGenerator<SourceRecord[]> {
+export function readCsv(filePath: string, keyColumns: readonly string[] = []): AsyncGenerator<SourceRecord[]> {
   let header: string[] | undefined;
-  return chunksOf(source, (text, locator) => {
+  return chunksOf(filePath, (text, locator) => {
     let cells: string[];
     try {
       cells = splitCsvLine(text);
