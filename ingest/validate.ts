@@ -42,9 +42,9 @@ function heartRate(raw: Raw, field: string): number | null {
   return bpm === null ? null : inRange(field, bpm, RANGES.heartRate, 'implausible_heart_rate');
 }
 
+/** An optional number inside its range (`invalid_value` outside, or `reason` when a more precise one exists). */
 function ranged(raw: Raw, field: string, range: Range, reason?: RejectReason): number | null {
   const value = optionalNumber(raw, field);
-  if (value !== null && value < 0 && range.min >= 0 && reason === undefined) reject('invalid_value', `${field} ${value} is negative`);
   return value === null ? null : inRange(field, value, range, reason);
 }
 
