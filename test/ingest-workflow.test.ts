@@ -95,8 +95,8 @@ describe('workflow input is checked before any activity runs', () => {
     ['an array', ['/data/export'], /the input must be an object, got an array/],
     ['1e12 athletes', { synthetic: { ...population, athletes: 1e12 } }, /synthetic.athletes must be within 1–100000, got 1000000000000/],
     ['0 athletes per activity', { synthetic: { ...population, athletesPerActivity: 0 } }, /synthetic.athletesPerActivity must be within 1–1000, got 0/],
-    ['a mistyped key', { paths: ['/tmp'], athleteID: 'a1' }, /unknown key "athleteID" \(did you mean "athleteId"\?\)/],
-    ['dryRun', { paths: ['/tmp'], dryRun: true }, /unknown key "dryRun"/],
+    ['a mistyped key', { paths: ['/no/such/dir'], athleteID: 'a1' }, /unknown key "athleteID" \(did you mean "athleteId"\?\)/],
+    ['dryRun', { paths: ['/no/such/dir'], dryRun: true }, /unknown key "dryRun"/],
     ['a share as text', { synthetic: { ...population, streamShare: '0.3' } }, /synthetic.streamShare must be a number, got a string "0.3"/],
     ['a date that does not exist', { synthetic: { ...population, endDate: '2025-02-30' } }, /synthetic.endDate must be an existing date YYYY-MM-DD, got a string "2025-02-30"/],
   ];
