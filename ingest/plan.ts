@@ -32,6 +32,8 @@ const FORMAT_BY_EXT: Record<string, FileFormat> = { '.ndjson': 'ndjson', '.jsonl
  * plan's size (2 MB per activity result). Larger uploads are split over several runs.
  */
 export const MAX_FILES = 5_000;
+/** The plan travels as an activity result (Temporal refuses more than 2 MB): long paths count too. */
+const MAX_PLAN_BYTES = 1_500_000;
 
 /** Why a path cannot be ingested; the workflow fails fast on it (not retryable). */
 export class IngestPlanError extends Error {}
@@ -57,8 +59,10 @@ export function classifyFile(filePath: string): IngestFile {
 export function planIngest(paths: string[], athleteId?: string): IngestFile[] {
   const visited = new Set<string>();
   const files = paths.flatMap((p) => expand(path.resolve(p), visited, true)).map(classifyFile);
-  if (files.length > MAX_FILES) {
-    throw new IngestPlanError(`${files.length} files to ingest, at most ${MAX_FILES} per run: split the paths over several runs`);
+  const planBytes = JSON.stringify(files).length;
+  if (files.length > MAX_FILES || planBytes > MAX_PLAN_BYTES) {
+    const size = files.length > MAX_FILES ? `at most ${MAX_FILES} per run` : `their paths make a plan of ${(planBytes / 1e6).toFixed(1)} MB, at most ${MAX_PLAN_BYTES / 1e6} MB`;
+    throw new IngestPlanError(`${files.length} files to ingest, ${size}: split the paths over several runs`);
   }
   const fit = files.filter((f) => f.kind === 'fit');
   if (fit.length > 0 && !athleteId) {

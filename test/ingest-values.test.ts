@@ -242,6 +242,13 @@ describe('the plan and the files that cannot be read (item 12)', () => {
     expect(planIngest([dir])).toHaveLength(MAX_FILES);
   });
 
+  it('refuses a plan whose paths would not fit in an activity result', () => {
+    const deep = path.join(writeFiles({}), ...Array.from({ length: 14 }, (_, i) => `${i}${'d'.repeat(240)}`));
+    fs.mkdirSync(deep, { recursive: true });
+    for (let i = 0; i < 450; i += 1) fs.writeFileSync(path.join(deep, `activities_${i}.ndjson`), '');
+    expect(() => planIngest([deep])).toThrow(/^450 files to ingest, their paths make a plan of 1\.\d MB, at most 1\.5 MB: split the paths/);
+  });
+
   it('gives a FIFO and a symlink loop named like data a file-level reject, and ingests the other files', async () => {
     const ch = await freshDatabase();
     const dir = writeFiles({ 'athletes.ndjson': ndjson([athlete]), 'activities.ndjson': ndjson([ride]) });
