@@ -10,6 +10,8 @@ export function table(rows: Record<string, string | number>[]): string {
 }
 
 export function ingestTable(summary: IngestSummary): string {
+  // The summary lists the first sources only (bounded result); the totals cover all of them.
+  const more = summary.sourcesNotListed > 0 ? `\n… and ${summary.sourcesNotListed} more sources (counted in the totals)` : '';
   return table(
     summary.sources.map((s) => ({
       source: s.source,
@@ -19,5 +21,5 @@ export function ingestTable(summary: IngestSummary): string {
       unchanged: s.unchanged,
       rejected: Object.entries(s.rejected).map(([reason, n]) => `${reason}:${n}`).join(' ') || '0',
     })),
-  );
+  ) + more;
 }
