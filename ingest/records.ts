@@ -132,4 +132,5 @@ export const KEY_COLUMNS = {
   thresholds: ['athlete_id', 'effective_from'],
   activities: ['activity_id', 'athlete_id'],
   streams: ['activity_id', 't_s'],
+  deletions: ['activity_id'],
 } as const;
