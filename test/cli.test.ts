@@ -69,7 +69,7 @@ describe('npm run cli', () => {
       expect(badDate.out).toMatch(/--as-of "2025-02-30" must be an existing date/);
       const badInput = await cli(taskQueue, 'start', 'featurePipeline', '--input', '{"asOf": "2025-13-01"}', '--no-follow');
       expect(badInput.code).toBe(1);
-      expect(badInput.out).toMatch(/asOf "2025-13-01" must be an existing date/);
+      expect(badInput.out).toMatch(/asOf must be an existing date YYYY-MM-DD, got a string "2025-13-01"/);
     });
   });
 });

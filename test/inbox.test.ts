@@ -113,7 +113,7 @@ describe('the inbox ingest', () => {
     const ch = await freshDatabase({ migrated: false });
     await withWorker(env, ch, async (taskQueue) => {
       const error = await runInbox(taskQueue, { inbox: 'relative/inbox', cuttoff: 'x' } as IngestInboxInput).then(() => undefined, (e: unknown) => e);
-      expect(String((error as Error & { cause?: Error }).cause?.message)).toMatch(/unknown field "cuttoff".*inbox "relative\/inbox" must be an absolute folder path/);
+      expect(String((error as Error & { cause?: Error }).cause?.message)).toMatch(/unknown key "cuttoff" \(did you mean "cutoff"\?\).*inbox must be an absolute folder path, got "relative\/inbox"/);
     });
   });
 });

@@ -84,11 +84,11 @@ describe('bad input from the CLI', () => {
     const ch = await freshDatabase({ migrated: false });
     await withWorker(env, ch, async (taskQueue) => {
       const cases: [string, object, RegExp][] = [
-        ['featurePipeline', { asOf: '2025-02-30' }, /asOf "2025-02-30" must be an existing date/],
+        ['featurePipeline', { asOf: '2025-02-30' }, /asOf must be an existing date YYYY-MM-DD, got a string "2025-02-30"/],
         ['scheduledRun', { workflowType: 'featurePipeline', taskQueue, idPrefix: 'x', timeZone: 'Mars/Base', asOf: '2025-1-1', extra: 1 },
-          /unknown field "extra".*timeZone "Mars\/Base" must be an IANA time zone.*asOf "2025-1-1" must be an existing date/],
-        ['ingestInbox', { inbox: '/tmp', cutoff: 'yesterday' }, /cutoff "yesterday" must be an ISO time/],
-        ['ingestActivities', {}, /ingestActivities needs \{ paths/],
+          /unknown key "extra".*timeZone must be an IANA time zone \(e.g. Europe\/Paris\), got "Mars\/Base".*asOf must be an existing date YYYY-MM-DD, got a string "2025-1-1"/],
+        ['ingestInbox', { inbox: '/tmp', cutoff: 'yesterday' }, /cutoff must be an ISO time such as 2026-11-25T06:00:00Z, got "yesterday"/],
+        ['ingestActivities', {}, /Invalid ingestActivities input: needs paths/],
       ];
       for (const [type, input, message] of cases) {
         const workflowId = `bad-${randomUUID()}`;

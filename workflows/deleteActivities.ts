@@ -1,7 +1,8 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { DeleteActivitiesOutcome } from '../activities/deletion.js';
-import { INVALID_INPUT, invalidInput, surfacingFailure } from './failures.js';
+import { INVALID_INPUT, surfacingFailure } from './failures.js';
+import { checkInput, ID } from './input.js';
 
 export interface DeleteActivitiesInput {
   activityIds: string[];
@@ -19,9 +20,6 @@ const { deleteActivities: deleteStored } = proxyActivities<Activities>({
  * their feature rows and recomputes their athletes from the day they were on. Deleting again is a no-op.
  */
 export async function deleteActivities(input: DeleteActivitiesInput): Promise<DeleteActivitiesOutcome> {
-  const ids = input?.activityIds;
-  if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_IDS || ids.some((id) => typeof id !== 'string' || id.trim() === '')) {
-    throw invalidInput(`Invalid deleteActivities input: activityIds must be a list of 1 to ${MAX_IDS} activity ids, e.g. {"activityIds": ["a0001-0042"]}.`);
-  }
-  return surfacingFailure(deleteStored({ activityIds: [...new Set(ids)], source: `workflow ${workflowInfo().workflowId}` }));
+  checkInput('deleteActivities', { activityIds: { type: 'array', items: ID, minItems: 1, maxItems: MAX_IDS } }, input, '{"activityIds": ["a0001-0042"]}');
+  return surfacingFailure(deleteStored({ activityIds: [...new Set(input.activityIds)], source: `workflow ${workflowInfo().workflowId}` }));
 }

@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { ForgetOutcome } from '../privacy/forget.js';
-import { invalidInput } from './failures.js';
+import { checkInput, ID } from './input.js';
 
 export interface ForgetAthleteInput {
   athleteId: string;
@@ -17,8 +17,6 @@ const { forgetAthlete: forgetStored } = proxyActivities<Activities>({
  * query returns them, with FINAL or without. Idempotent: forgetting again does nothing.
  */
 export async function forgetAthlete(input: ForgetAthleteInput): Promise<ForgetOutcome> {
-  if (typeof input?.athleteId !== 'string' || input.athleteId.trim() === '') {
-    throw invalidInput('Invalid forgetAthlete input: athleteId must be an athlete id, e.g. {"athleteId": "a0001"}.');
-  }
+  checkInput('forgetAthlete', { athleteId: ID }, input, '{"athleteId": "a0001"}');
   return forgetStored({ athleteId: input.athleteId });
 }

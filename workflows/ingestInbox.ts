@@ -3,7 +3,7 @@ import type { Activities } from '../activities/index.js';
 import type { OrchestrationActivities } from '../activities/orchestration.js';
 import type { IngestOutcome } from '../ingest/outcome.js';
 import { surfacingFailure } from './failures.js';
-import { checkInput, isIsoTime, isNonEmptyString } from './input-checks.js';
+import { checkInput, ID, ISO_TIME, type ObjectSchema } from './input.js';
 import { summarize, type IngestSummary } from './ingestActivities.js';
 import { dateIn, isTimeZone, nominalTime } from './nominal-time.js';
 
@@ -38,7 +38,7 @@ const { ingestFile } = proxyActivities<Activities>({
  * file are quarantined (ingest_rejects) and the file counts as processed; a file that cannot be read at all fails.
  */
 export async function ingestInbox(input: IngestInboxInput): Promise<IngestInboxSummary> {
-  validate(input);
+  checkInput<IngestInboxInput>('ingestInbox', SCHEMA, input, '{"inbox": "/data/inbox"}');
   const cutoff = input.cutoff ?? nominalTime().toISOString();
   const day = dateIn(input.timeZone ?? 'UTC', new Date(cutoff));
   const { workflowId } = workflowInfo();
@@ -68,11 +68,9 @@ function failureMessage(error: unknown): string {
   return cause ?? (error instanceof Error ? error.message : String(error));
 }
 
-function validate(input: IngestInboxInput): void {
-  checkInput('ingestInbox', input, [
-    ['inbox', (v) => isNonEmptyString(v) && (v as string).startsWith('/'), 'an absolute folder path'],
-    ['cutoff', isIsoTime, 'an ISO time (e.g. 2026-11-25T06:00:00Z)'],
-    ['timeZone', isTimeZone, 'an IANA time zone'],
-    ['athleteId', isNonEmptyString, 'an athlete id'],
-  ], ['inbox']);
-}
+const SCHEMA: ObjectSchema = {
+  inbox: { type: 'string', maxLength: 4096, valid: (t) => t.startsWith('/'), expected: 'an absolute folder path' },
+  cutoff: { ...ISO_TIME, optional: true },
+  timeZone: { type: 'string', maxLength: 64, valid: isTimeZone, expected: 'an IANA time zone', optional: true },
+  athleteId: { ...ID, optional: true },
+};

@@ -12,13 +12,15 @@ interface Common {
 }
 export type FieldSchema = Common &
   (
-    | { type: 'string'; minLength?: number; maxLength: number }
+    /** `valid` adds a rule of its own (a zone, a path), described by `expected` in the message */
+    | { type: 'string'; minLength?: number; maxLength: number; valid?: (text: string) => boolean; expected?: string }
     | { type: 'integer' | 'number'; min: number; max: number }
     | { type: 'boolean' }
     /** YYYY-MM-DD that exists, within [min, max] */
     | { type: 'date'; min: string; max: string }
     | { type: 'array'; items: FieldSchema; minItems?: number; maxItems: number }
-    | { type: 'object'; fields: ObjectSchema }
+    /** without `fields`: any JSON object (passed on to another workflow, which checks it) */
+    | { type: 'object'; fields?: ObjectSchema }
   );
 export type ObjectSchema = Record<string, FieldSchema>;
 
@@ -73,7 +75,7 @@ function checkField(path: string, schema: FieldSchema, value: unknown, problems:
       if (typeof value !== 'string') return wrongType('a string');
       if (value.length < (schema.minLength ?? 1) || value.length > schema.maxLength) {
         problems.add(`${path} must be ${schema.minLength ?? 1}–${schema.maxLength} characters long, got ${value.length}`);
-      }
+      } else if (schema.valid && !schema.valid(value)) problems.add(`${path} must be ${schema.expected ?? 'valid'}, got ${show(value)}`);
       return;
     case 'integer':
     case 'number': {
@@ -92,7 +94,9 @@ function checkField(path: string, schema: FieldSchema, value: unknown, problems:
     case 'array':
       return checkArray(path, schema, value, problems);
     case 'object':
-      return checkObject(path, schema.fields, value, problems);
+      if (schema.fields) return checkObject(path, schema.fields, value, problems);
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) wrongType('an object');
+      return;
   }
 }
 
@@ -169,6 +173,12 @@ function fail(workflow: string, problems: Problems, usage: string): never {
   const more = problems.more > 0 ? `; and ${thousands(problems.more)} more problems` : '';
   throw invalidInput(`Invalid ${workflow} input: ${problems.shown.join('; ')}${more}. Example: ${usage}`);
 }
+
+/** An id typed by a person: no surrounding blanks, no control characters. */
+export const ID = { type: 'string', maxLength: 256, valid: (t: string) => t.trim() === t && !/[\u0000-\u001f\u007f]/.test(t), expected: 'an id without blanks around it or control characters' } as const;
+
+/** An ISO 8601 time with a date part, e.g. 2026-11-25T06:00:00Z. */
+export const ISO_TIME = { type: 'string', maxLength: 40, valid: (t: string) => /^\d{4}-\d{2}-\d{2}T/.test(t) && !Number.isNaN(Date.parse(t)), expected: 'an ISO time such as 2026-11-25T06:00:00Z' } as const;
 
 /** The range of ClickHouse's Date: a date outside it is stored as another date without an error. */
 export const STORABLE_DATES = { min: '1970-01-01', max: '2149-06-06' } as const;

@@ -1,6 +1,6 @@
 import type { Duration } from '@temporalio/common';
 import { log } from '@temporalio/workflow';
-import { checkInput, isIsoDate, isNonEmptyString, isPlainObject } from './input-checks.js';
+import { checkInput, STORABLE_DATES, type ObjectSchema } from './input.js';
 import { dateIn, isTimeZone, nominalTime } from './nominal-time.js';
 import { runWorkflowOnce } from './run-once.js';
 
@@ -35,7 +35,7 @@ export interface ScheduledRunSummary {
  * day joins (or reuses) the first run instead of computing again.
  */
 export async function scheduledRun(input: ScheduledRunInput): Promise<ScheduledRunSummary> {
-  validate(input);
+  checkInput<ScheduledRunInput>('scheduledRun', SCHEMA, input, USAGE);
   const asOf = input.asOf ?? dateIn(input.timeZone, nominalTime());
   const workflowId = `${input.idPrefix}-${asOf}`;
   log.info('Scheduled run', { asOf, child: workflowId, nominalTime: nominalTime().toISOString() });
@@ -44,15 +44,17 @@ export async function scheduledRun(input: ScheduledRunInput): Promise<ScheduledR
   return { asOf, workflowId, result };
 }
 
-function validate(input: ScheduledRunInput): void {
-  checkInput('scheduledRun', input, [
-    ['workflowType', isNonEmptyString, 'a workflow type name'],
-    ['taskQueue', isNonEmptyString, 'a task queue name'],
-    ['idPrefix', (v) => typeof v === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(v), 'letters, digits, _ . - (e.g. feature-pipeline)'],
-    ['timeZone', isTimeZone, 'an IANA time zone (e.g. Europe/Paris)'],
-    ['input', isPlainObject, 'a JSON object'],
-    ['passAsOf', (v) => typeof v === 'boolean', 'true or false'],
-    ['asOf', isIsoDate, 'an existing date YYYY-MM-DD'],
-    ['waitTimeout', (v) => typeof v === 'string' && /^\d+(\.\d+)?\s*(ms|s|seconds?|m|minutes?|h|hours?|d|days?)$/.test(v), 'a duration such as "30 minutes" or "2h"'],
-  ], ['workflowType', 'taskQueue', 'idPrefix', 'timeZone']);
-}
+const SCHEMA: ObjectSchema = {
+  workflowType: { type: 'string', maxLength: 200 },
+  taskQueue: { type: 'string', maxLength: 200 },
+  idPrefix: { type: 'string', maxLength: 100, valid: (t) => /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(t), expected: 'letters, digits, _ . - (e.g. feature-pipeline)' },
+  timeZone: { type: 'string', maxLength: 64, valid: isTimeZone, expected: 'an IANA time zone (e.g. Europe/Paris)' },
+  input: { type: 'object', optional: true },
+  passAsOf: { type: 'boolean', optional: true },
+  asOf: { type: 'date', ...STORABLE_DATES, optional: true },
+  waitTimeout: {
+    type: 'string', maxLength: 40, optional: true, expected: 'a duration such as "30 minutes" or "2h"',
+    valid: (t) => /^\d+(\.\d+)?\s*(ms|s|seconds?|m|minutes?|h|hours?|d|days?)$/.test(t),
+  },
+};
+const USAGE = '{"workflowType": "featurePipeline", "taskQueue": "feature-engineering", "idPrefix": "feature-pipeline", "timeZone": "UTC"}';
