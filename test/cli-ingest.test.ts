@@ -1,0 +1,119 @@
+/**
+ * `npm run ingest` as real processes on the embedded engine (issue 6): a second ingest started while the
+ * first holds the data hands its workflow to the first, which serves it before exiting (item 4); a failed
+ * workflow's reason is the command's last line (item 13). Real dev server, real embedded engine.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../infra/temporal-cli.js';
+import { ndjson, writeFiles } from './support/files.js';
+import { startTemporal } from './support/temporal.js';
+import type { WorkerExit } from './support/worker-process.js';
+
+let env: TestWorkflowEnvironment;
+const dataPath = fs.mkdtempSync(path.join(os.tmpdir(), 'afs-cli-'));
+const running: { kill: () => void; exited: Promise<WorkerExit> }[] = [];
+
+beforeAll(async () => {
+  env = await startTemporal();
+});
+afterAll(async () => {
+  for (const p of running) p.kill();
+  await Promise.all(running.map((p) => p.exited));
+  await env?.teardown();
+  fs.rmSync(dataPath, { recursive: true, force: true });
+});
+
+interface Command {
+  exited: Promise<WorkerExit>;
+  output(): string;
+  /** resolves when the output matches (rejects if the process exits first) */
+  printed(pattern: RegExp): Promise<void>;
+}
+
+/** `npm run ingest -- ARGS` as `node --import tsx cli/ingest.ts` (npm would put a shell between), configured by its environment. */
+function ingestCommand(args: string[], taskQueue: string): Command {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'cli', 'ingest.ts'), ...args], {
+    cwd: projectRoot,
+    env: {
+      ...process.env, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: env.namespace ?? 'default', TEMPORAL_TASK_QUEUE: taskQueue,
+      DATA_DIR: dataPath, CLICKHOUSE_URL: `chdb://${path.join(dataPath, 'clickhouse')}`, CLICKHOUSE_DATABASE: 'cli_test',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const listeners: (() => void)[] = [];
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const listener of listeners) listener();
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const exited = new Promise<WorkerExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  running.push({ kill: () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'), exited });
+  return {
+    exited,
+    output: () => output,
+    printed: (pattern) => new Promise((resolve, reject) => {
+      const check = () => pattern.test(output) && resolve();
+      listeners.push(check);
+      check();
+      void exited.then(() => reject(new Error(`exited before printing ${pattern}:\n${output}`)));
+    }),
+  };
+}
+
+/** A hang shows as 'still running' instead of a test timeout that says nothing. */
+async function exitWithin(command: Command, ms: number): Promise<WorkerExit | 'still running'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'still running'>((resolve) => (timer = setTimeout(() => resolve('still running'), ms)));
+  try {
+    return await Promise.race([command.exited, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** 40 rides of 20,000 s with a sample every second: long enough that a second command starts meanwhile. */
+function bigUpload(): string {
+  const rides = Array.from({ length: 40 }, (_, i) => ({
+    activity_id: `long-${i}`, athlete_id: 'cli-athlete', sport: 'ride', start_time_utc: `2025-04-${String(1 + (i % 28)).padStart(2, '0')} 06:00:00`,
+    distance_m: 100_000, moving_time_s: 20_000, elapsed_time_s: 20_000, elevation_gain_m: 100, device: 'edge',
+  }));
+  const lines = ['activity_id,t_s,hr_bpm,power_w,speed_mps,altitude_m,cadence,distance_m'];
+  for (const ride of rides) for (let t = 0; t < 20_000; t += 1) lines.push(`${ride.activity_id},${t},${120 + (t % 40)},${180 + (t % 50)},5,100,85,${t * 5}`);
+  return writeFiles({
+    'athletes.ndjson': ndjson([{ athlete_id: 'cli-athlete', name: 'Cli', sex: 'F', birth_year: 1990, time_zone: 'UTC' }]),
+    'activities.ndjson': ndjson(rides),
+    'streams.csv': `${lines.join('\n')}\n`,
+  });
+}
+
+describe('npm run ingest', () => {
+  it('serves a workflow handed to it before exiting; a failed workflow\'s reason is the last line', { timeout: 600_000 }, async () => {
+    const taskQueue = `cli-${randomUUID()}`;
+    const dir = bigUpload();
+    const first = ingestCommand([dir], taskQueue);
+    await first.printed(/this command is the worker/);
+    const second = ingestCommand([dir], taskQueue);
+    await second.printed(/A running worker owns the embedded data/);
+    expect(first.output()).not.toMatch(/inserted \d+, unchanged/); // the first is still at work: the hand-off happened
+
+    expect(await exitWithin(first, 300_000)).toEqual({ code: 0, signal: null });
+    expect(await exitWithin(second, 60_000)).toEqual({ code: 0, signal: null });
+    for (const command of [first, second]) expect(command.output()).toMatch(/inserted \d+, unchanged \d+, rejected 0/);
+    const inserted = [first, second].map((c) => Number(/inserted (\d+), unchanged/.exec(c.output())![1]));
+    // Between them, every record once (one athlete, 40 activities, 800,000 samples).
+    expect(inserted[0]! + inserted[1]!).toBe(800_041);
+
+    const failed = ingestCommand([path.join(dir, 'no-such-folder')], taskQueue);
+    expect(await exitWithin(failed, 120_000)).toEqual({ code: 1, signal: null });
+    const lastLine = failed.output().trim().split('\n').at(-1);
+    expect(lastLine).toMatch(/^error: Workflow execution failed: .*no-such-folder: no such file or directory$/);
+  });
+});
