@@ -19,9 +19,10 @@ import { startTemporal } from './support/temporal.js';
 import { withWorker } from './support/worker.js';
 import { startWorkerProcess, type WorkerExit, type WorkerProcess } from './support/worker-process.js';
 
-// Three slices of two athletes, a few hundred thousand samples each: every stream insert takes a while.
+// One slice of a few million samples: its INSERT into activity_streams commits several parts, one after
+// the other, so the worker can be killed after some samples are stored and before the upload is recorded.
 const INPUT: IngestInput = {
-  synthetic: { seed: 21, athletes: 6, days: 180, streamShare: 0.5, dirtyShare: 0.02, endDate: '2025-06-30', athletesPerActivity: 2 },
+  synthetic: { seed: 21, athletes: 6, days: 365, streamShare: 0.6, dirtyShare: 0.02, endDate: '2025-06-30', athletesPerActivity: 6 },
 };
 
 let env: TestWorkflowEnvironment;
@@ -54,16 +55,19 @@ async function spawnWorker(): Promise<WorkerProcess> {
   return child;
 }
 
-/** Data parts of a table (finished, or being written: tmp_insert_*), read from the engine's directory. */
+/** Committed data parts of a table (not tmp_insert_*, which a killed insert leaves unused), read from the engine's directory. */
 const parts = (table: string) => {
   try {
-    return fs.readdirSync(path.join(dataPath, 'data', database, table)).filter((name) => /^(tmp_insert_)?all_/.test(name));
+    return fs.readdirSync(path.join(dataPath, 'data', database, table)).filter((name) => /^all_/.test(name));
   } catch {
     return [];
   }
 };
 
-/** SIGKILLs the worker as soon as the first samples go into activity_streams, before any upload is recorded. */
+/**
+ * SIGKILLs the worker as soon as the first samples are stored in activity_streams: the insert is still
+ * writing its other parts, and the upload is not recorded yet (the state a retry must repair).
+ */
 async function killWhileStreamsAreWritten(worker: WorkerProcess): Promise<void> {
   while (parts('activity_streams').length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
   worker.kill('SIGKILL');
@@ -91,7 +95,7 @@ describe('a worker killed while it writes activity_streams', () => {
     ch = openClickHouse({ kind: 'embedded', path: dataPath, database });
     expect(await duplicateSamples(ch)).toBe(0);
     const afterCrash = await ingestTableFingerprints(ch);
-    expect(afterCrash.activity_streams.rows).toBeGreaterThan(500_000);
+    expect(afterCrash.activity_streams.rows).toBeGreaterThan(2_000_000);
 
     const clean: ClickHouse = { ...ch, db: databaseName('clean_ingest'), close: async () => {} };
     await migrate(clean);
