@@ -79,41 +79,54 @@ async function exitWithin(command: Command, ms: number): Promise<WorkerExit | 's
   }
 }
 
-/** 40 rides of 20,000 s with a sample every second: long enough that a second command starts meanwhile. */
-function bigUpload(): string {
-  const rides = Array.from({ length: 40 }, (_, i) => ({
-    activity_id: `long-${i}`, athlete_id: 'cli-athlete', sport: 'ride', start_time_utc: `2025-04-${String(1 + (i % 28)).padStart(2, '0')} 06:00:00`,
-    distance_m: 100_000, moving_time_s: 20_000, elapsed_time_s: 20_000, elevation_gain_m: 100, device: 'edge',
-  }));
+const rides = (prefix: string) => Array.from({ length: 40 }, (_, i) => ({
+  activity_id: `${prefix}-${i}`, athlete_id: 'cli-athlete', sport: 'ride', start_time_utc: `2025-04-${String(1 + (i % 28)).padStart(2, '0')} 06:00:00`,
+  distance_m: 100_000, moving_time_s: 20_000, elapsed_time_s: 20_000, elevation_gain_m: 100, device: 'edge',
+}));
+
+/** 40 rides of 20,000 s with a sample every second: 800,000 samples. */
+function streams(prefix: string): string {
   const lines = ['activity_id,t_s,hr_bpm,power_w,speed_mps,altitude_m,cadence,distance_m'];
-  for (const ride of rides) for (let t = 0; t < 20_000; t += 1) lines.push(`${ride.activity_id},${t},${120 + (t % 40)},${180 + (t % 50)},5,100,85,${t * 5}`);
+  for (const ride of rides(prefix)) for (let t = 0; t < 20_000; t += 1) lines.push(`${ride.activity_id},${t},${120 + (t % 40)},${180 + (t % 50)},5,100,85,${t * 5}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Two uploads of 40 rides each, long enough that a second command starts while the first works. */
+function uploads(): string {
   return writeFiles({
-    'athletes.ndjson': ndjson([{ athlete_id: 'cli-athlete', name: 'Cli', sex: 'F', birth_year: 1990, time_zone: 'UTC' }]),
-    'activities.ndjson': ndjson(rides),
-    'streams.csv': `${lines.join('\n')}\n`,
+    'first/athletes.ndjson': ndjson([{ athlete_id: 'cli-athlete', name: 'Cli', sex: 'F', birth_year: 1990, time_zone: 'UTC' }]),
+    'first/activities.ndjson': ndjson(rides('first')),
+    'first/streams.csv': streams('first'),
+    'more/activities.ndjson': ndjson(rides('more')),
+    'more/streams.csv': streams('more'),
   });
 }
 
 describe('npm run ingest', () => {
-  it('serves a workflow handed to it before exiting; a failed workflow\'s reason is the last line', { timeout: 600_000 }, async () => {
-    const taskQueue = `cli-${randomUUID()}`;
-    const dir = bigUpload();
-    const first = ingestCommand([dir], taskQueue);
+  const taskQueue = `cli-${randomUUID()}`;
+
+  it('ends with the reason a workflow failed, not only "Workflow execution failed"', { timeout: 300_000 }, async () => {
+    const failed = ingestCommand([path.join(os.tmpdir(), 'no-such-folder')], taskQueue);
+    expect(await exitWithin(failed, 240_000)).toEqual({ code: 1, signal: null });
+    const lastLine = failed.output().trim().split('\n').at(-1);
+    expect(lastLine).toMatch(/^error: Workflow execution failed: .*no-such-folder: no such file or directory$/);
+  });
+
+  it('serves a workflow handed to it before exiting', { timeout: 600_000 }, async () => {
+    const dir = uploads();
+    const first = ingestCommand([path.join(dir, 'first')], taskQueue);
     await first.printed(/this command is the worker/);
+    // The second ingests both uploads: its workflow is still running when the first's own is done.
     const second = ingestCommand([dir], taskQueue);
     await second.printed(/A running worker owns the embedded data/);
     expect(first.output()).not.toMatch(/inserted \d+, unchanged/); // the first is still at work: the hand-off happened
 
     expect(await exitWithin(first, 300_000)).toEqual({ code: 0, signal: null });
-    expect(await exitWithin(second, 60_000)).toEqual({ code: 0, signal: null });
+    expect(await exitWithin(second, 120_000)).toEqual({ code: 0, signal: null });
+    expect(first.output()).toMatch(/Serving 1 more workflow\(s\) handed to this process/);
     for (const command of [first, second]) expect(command.output()).toMatch(/inserted \d+, unchanged \d+, rejected 0/);
     const inserted = [first, second].map((c) => Number(/inserted (\d+), unchanged/.exec(c.output())![1]));
-    // Between them, every record once (one athlete, 40 activities, 800,000 samples).
-    expect(inserted[0]! + inserted[1]!).toBe(800_041);
-
-    const failed = ingestCommand([path.join(dir, 'no-such-folder')], taskQueue);
-    expect(await exitWithin(failed, 120_000)).toEqual({ code: 1, signal: null });
-    const lastLine = failed.output().trim().split('\n').at(-1);
-    expect(lastLine).toMatch(/^error: Workflow execution failed: .*no-such-folder: no such file or directory$/);
+    // Between them, every record once: one athlete, 80 activities, 1,600,000 samples.
+    expect(inserted[0]! + inserted[1]!).toBe(1_600_081);
   });
 });
