@@ -11,8 +11,9 @@ export const FILE_SEQ_FACTOR = 2 ** 32;
 const staged = `batch_id IN {stagedIds:Array(String)}`;
 
 /**
- * Every staged sample of a batch with the reason it is rejected ('' when valid), in one ordered pass over
- * the staging table (sorted by activity and position, so the windows need no sort). The batch's activities
+ * Every staged sample of an upload (all its staged partitions) with the reason it is rejected ('' when
+ * valid), in one ordered pass over the staging table (sorted by activity and position, so the windows need
+ * no sort; seq orders the upload's files one after the other). The batch's activities
  * come in as constant arrays (`transform` looks them up by hash), not as a join, which would lose that order.
  * Time order uses the sample's position in the source: a sample earlier than an in-bounds sample before it
  * is out of order; of two in-order samples at the same second the later one counts

@@ -87,14 +87,14 @@ async function insertSeparatingRefused<I>(insert: (items: I[]) => Promise<unknow
     return [];
   } catch (error) {
     if (!refusedForItsData(error)) throw error;
-    if (items.length === 1) return [{ item: items[0]!, error: firstLine(error) }];
+    if (items.length === 1) return [{ item: items[0]!, error: engineMessage(error) }];
     const half = Math.ceil(items.length / 2);
     return [...(await insertSeparatingRefused(insert, items.slice(0, half))), ...(await insertSeparatingRefused(insert, items.slice(half)))];
   }
 }
 
 /** ClickHouse exception types that blame the inserted values, not the server or the connection. */
-const DATA_ERROR = /^(CANNOT_PARSE_\w+|CANNOT_READ_\w+|VIOLATED_CONSTRAINT|TYPE_MISMATCH|INCORRECT_DATA|VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE|CANNOT_CONVERT_TYPE|CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN|TOO_LARGE_STRING_SIZE|ARGUMENT_OUT_OF_BOUND|DECIMAL_OVERFLOW|ILLEGAL_TYPE_OF_ARGUMENT|UNKNOWN_ELEMENT_OF_ENUM|CANNOT_PARSE_DATETIME)$/;
+const DATA_ERROR = /^(CANNOT_PARSE_\w+|CANNOT_READ_\w+|VIOLATED_CONSTRAINT|TYPE_MISMATCH|INCORRECT_DATA|VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE|CANNOT_CONVERT_TYPE|CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN|TOO_LARGE_STRING_SIZE|ARGUMENT_OUT_OF_BOUND|DECIMAL_OVERFLOW|ILLEGAL_TYPE_OF_ARGUMENT|UNKNOWN_ELEMENT_OF_ENUM)$/;
 
 function refusedForItsData(error: unknown): boolean {
   const type = (error as { type?: unknown } | null)?.type;
@@ -102,7 +102,7 @@ function refusedForItsData(error: unknown): boolean {
 }
 
 /** The engine's message without the position it was raised at: short enough for a reject's detail. */
-function firstLine(error: unknown): string {
+function engineMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.replace(/\s*\(at row \d+\)[\s\S]*$/, '').trim().slice(0, 500);
 }

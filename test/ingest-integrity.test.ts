@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ClickHouse } from '../clickhouse/client.js';
-import { ingestFile } from '../ingest/ingest-file.js';
+import { ingestFile, promoteStreamUpload, stageStreamFile } from '../ingest/ingest-file.js';
 import { totalRejected, type IngestOutcome } from '../ingest/outcome.js';
 import { planIngest } from '../ingest/plan.js';
 import { ingestSyntheticSlice } from '../ingest/synthetic.js';
@@ -93,5 +93,42 @@ describe('reject keys', () => {
     const samples = rejects.filter((r) => r.detail.startsWith('sample '));
     expect(samples.length).toBeGreaterThan(10);
     for (const r of samples) expect(r.locator).toMatch(new RegExp(`^activity ${/of activity (\S+)$/.exec(r.detail)![1]} sample \\d+$`));
+  });
+});
+
+describe('the stream files of one upload', () => {
+  it('are read one after the other in plan order: a sample earlier than one in a previous file is out of order', async () => {
+    const ch = await freshDatabase();
+    const header = 'activity_id,t_s,hr_bpm,power_w,speed_mps,altitude_m,cadence,distance_m';
+    const lines = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `r1,${from + i},130,200,8,100,90,${(from + i) * 8}`);
+    const dir = writeFiles({
+      'athletes.ndjson': ndjson([athlete]),
+      'activities.ndjson': ndjson([activity('r1')]),
+      'streams-a.csv': [header, ...lines(100, 110)].join('\n'),
+      // lines 2-3: t = 105, 106, earlier than file a's last sample; line 4: t = 109 again, the later of two at one
+      // second (file a's line 11 is the earlier); lines 5-9: t = 110..114
+      'streams-b.csv': [header, ...lines(105, 107), 'r1,109,131,201,8,100,90,872', ...lines(110, 115)].join('\n'),
+    });
+    const files = planIngest([dir]);
+    for (const [i, file] of files.filter((f) => f.kind !== 'streams').entries()) await ingestFile(ch, file, { batchId: `s${i}`, now: NOW, onProgress: () => {} });
+    const streamFiles = files.filter((f) => f.kind === 'streams');
+    const staged = [];
+    for (const [i, file] of streamFiles.entries()) staged.push(await stageStreamFile(ch, file, i, { batchId: `f${i}`, now: NOW, onProgress: () => {} }));
+    const outcomes = await promoteStreamUpload(ch, staged, { batchId: 'upload' });
+
+    expect(outcomes.map((o) => [o.inserted, o.rejected])).toEqual([
+      [9, { duplicate_sample_time: 1 }],
+      [6, { non_increasing_stream_time: 2 }],
+    ]);
+    const rejects = await rows<{ source: string; locator: string; reason_code: string }>(
+      ch, `SELECT source, locator, reason_code FROM ${ch.db}.ingest_rejects FINAL ORDER BY source, locator`);
+    expect(rejects).toEqual([
+      { source: streamFiles[0]!.path, locator: 'line 11', reason_code: 'duplicate_sample_time' },
+      { source: streamFiles[1]!.path, locator: 'line 2', reason_code: 'non_increasing_stream_time' },
+      { source: streamFiles[1]!.path, locator: 'line 3', reason_code: 'non_increasing_stream_time' },
+    ]);
+    const [stored] = await rows<{ n: number; first: number; last: number; hr: number }>(ch,
+      `SELECT toUInt32(count()) AS n, min(t_s) AS first, max(t_s) AS last, anyIf(hr_bpm, t_s = 109) AS hr FROM ${ch.db}.activity_streams`);
+    expect(stored).toEqual({ n: 15, first: 100, last: 114, hr: 131 });
   });
 });
