@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../infra/temporal-cli.js';
 import { ndjson, writeFiles } from './support/files.js';
 import { startTemporal } from './support/temporal.js';
-import type { WorkerExit } from './support/worker-process.js';
+import { startWorkerProcess, type WorkerExit } from './support/worker-process.js';
 
 let env: TestWorkflowEnvironment;
 const dataPath = fs.mkdtempSync(path.join(os.tmpdir(), 'afs-cli-'));
@@ -36,14 +36,17 @@ interface Command {
   printed(pattern: RegExp): Promise<void>;
 }
 
+/** The configuration every process of a test shares: one dev server, one task queue, one embedded data path. */
+const settings = (taskQueue: string) => ({
+  TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: env.namespace ?? 'default', TEMPORAL_TASK_QUEUE: taskQueue,
+  DATA_DIR: dataPath, CLICKHOUSE_URL: `chdb://${path.join(dataPath, 'clickhouse')}`, CLICKHOUSE_DATABASE: 'cli_test',
+});
+
 /** `npm run ingest -- ARGS` as `node --import tsx cli/ingest.ts` (npm would put a shell between), configured by its environment. */
 function ingestCommand(args: string[], taskQueue: string): Command {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'cli', 'ingest.ts'), ...args], {
     cwd: projectRoot,
-    env: {
-      ...process.env, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: env.namespace ?? 'default', TEMPORAL_TASK_QUEUE: taskQueue,
-      DATA_DIR: dataPath, CLICKHOUSE_URL: `chdb://${path.join(dataPath, 'clickhouse')}`, CLICKHOUSE_DATABASE: 'cli_test',
-    },
+    env: { ...process.env, ...settings(taskQueue) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -128,5 +131,19 @@ describe('npm run ingest', () => {
     const inserted = [first, second].map((c) => Number(/inserted (\d+), unchanged/.exec(c.output())![1]));
     // Between them, every record once: one athlete, 80 activities, 1,600,000 samples.
     expect(inserted[0]! + inserted[1]!).toBe(1_600_081);
+  });
+
+  it('takes the data over and finishes its workflow when the worker it handed it to dies', { timeout: 600_000 }, async () => {
+    const queue = `cli-takeover-${randomUUID()}`;
+    const worker = await startWorkerProcess(settings(queue));
+    running.push({ kill: () => worker.kill('SIGKILL'), exited: worker.exited });
+    const command = ingestCommand([uploads()], queue);
+    await command.printed(/A running worker owns the embedded data/);
+    worker.kill('SIGKILL');
+    expect(await worker.exited).toEqual({ code: null, signal: 'SIGKILL' });
+
+    await command.printed(/The worker that held the data has exited: this command is the worker/);
+    expect(await exitWithin(command, 400_000)).toEqual({ code: 0, signal: null });
+    expect(command.output()).toMatch(/inserted \d+, unchanged \d+, rejected 0/);
   });
 });
