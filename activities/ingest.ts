@@ -1,10 +1,11 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { ClickHouse } from '../clickhouse/client.js';
 import { INVALID_INPUT } from '../workflows/failures.js';
-import { ingestFile as ingestOneFile } from '../ingest/ingest-file.js';
+import { ingestFile as ingestOneFile, promoteStreamUpload, stageStreamFile as stageOneStreamFile, type StagedStreamFile } from '../ingest/ingest-file.js';
 import type { IngestOutcome } from '../ingest/outcome.js';
 import { IngestPlanError, planIngest as planFiles, type IngestFile } from '../ingest/plan.js';
 import { ingestSyntheticSlice, type SyntheticSlice } from '../ingest/synthetic.js';
+import { whileHeartbeating } from './heartbeat.js';
 
 
 /** Bad input will not get better on retry: fail the workflow at once with the message. */
@@ -15,27 +16,47 @@ export function failFastOn<T>(errorClass: abstract new (...args: never[]) => Err
   });
 }
 
+/** The attempt (each stages into scratch partitions of its own) and a heartbeat while promoting, which may wait for another ingest. */
+function attemptOptions(progress: Record<string, unknown>) {
+  return {
+    attempt: Context.current().info.attempt,
+    whilePromoting: <T>(work: () => Promise<T>) => whileHeartbeating({ ...progress, phase: 'promote' }, work),
+  };
+}
+
 export function createIngestActivities(ch: ClickHouse) {
+  const fileOptions = (input: { file: IngestFile; batchId: string; athleteId?: string }) => {
+    const context = Context.current();
+    return {
+      batchId: input.batchId,
+      athleteId: input.athleteId,
+      now: new Date(),
+      onProgress: (records: number) => context.heartbeat({ file: input.file.path, records }),
+      ...attemptOptions({ file: input.file.path }),
+    };
+  };
   return {
     async planIngest(paths: string[], athleteId?: string): Promise<IngestFile[]> {
       return failFastOn(IngestPlanError, async () => planFiles(paths, athleteId));
     },
 
     async ingestFile(input: { file: IngestFile; batchId: string; athleteId?: string }): Promise<IngestOutcome> {
-      const context = Context.current();
-      return failFastOn(IngestPlanError, () =>
-        ingestOneFile(ch, input.file, {
-          batchId: input.batchId,
-          athleteId: input.athleteId,
-          now: new Date(),
-          onProgress: (records) => context.heartbeat({ file: input.file.path, records }),
-        }),
-      );
+      return failFastOn(IngestPlanError, () => ingestOneFile(ch, input.file, fileOptions(input)));
+    },
+
+    /** One stream file of an upload: read, field checks, staged; promoteStreams stores the upload's streams. */
+    async stageStreamFile(input: { file: IngestFile; batchId: string; fileIndex: number }): Promise<StagedStreamFile> {
+      return failFastOn(IngestPlanError, () => stageOneStreamFile(ch, input.file, input.fileIndex, fileOptions(input)));
+    },
+
+    async promoteStreams(input: { batchId: string; staged: StagedStreamFile[] }): Promise<IngestOutcome[]> {
+      return promoteStreamUpload(ch, input.staged, { batchId: input.batchId, ...attemptOptions({ batch: input.batchId }) });
     },
 
     async ingestSynthetic(slice: SyntheticSlice): Promise<IngestOutcome> {
       const context = Context.current();
-      return ingestSyntheticSlice(ch, slice, new Date(), (athletes) => context.heartbeat({ batch: slice.batchId, athletes }));
+      const { attempt, whilePromoting } = attemptOptions({ batch: slice.batchId });
+      return ingestSyntheticSlice(ch, slice, new Date(), (athletes) => context.heartbeat({ batch: slice.batchId, athletes }), attempt, whilePromoting);
     },
   };
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/env.js';
 import { connectClient } from '../infra/temporal-connection.js';
-import { ingestActivities } from '../workflows/index.js';
+import { ingestActivities, type IngestSummary } from '../workflows/index.js';
 import { ingestTable } from './print.js';
 import { runMain } from './run-main.js';
 import { withSomeWorker } from './worker-in-process.js';
@@ -15,13 +15,13 @@ runMain(async () => {
   if (positionals.length === 0) throw new Error(usage);
   const config = loadConfig();
   const client = await connectClient(config.temporal);
-  const run = () =>
-    client.workflow.execute(ingestActivities, {
+  const start = () =>
+    client.workflow.start(ingestActivities, {
       taskQueue: config.temporal.taskQueue,
       workflowId: `ingest-${new Date().toISOString().replace(/[:.]/g, '-')}`,
       args: [{ paths: positionals.map((p) => path.resolve(p)), ...(values.athlete && { athleteId: values.athlete }) }],
     });
-  const summary = await withSomeWorker(client, config, run);
+  const summary = await withSomeWorker<IngestSummary>(client, config, start);
   console.log(ingestTable(summary));
   console.log(`\ninserted ${summary.inserted}, unchanged ${summary.unchanged}, rejected ${summary.rejected} (details: table ingest_rejects)`);
 });

@@ -1,15 +1,22 @@
-/** Runs a command's main function: a failure prints its message (and the stack with DEBUG=1) and exits 1. */
+/**
+ * Runs a command's main function: a failure prints its message (and the stack with DEBUG=1) and exits 1.
+ * The last line is the whole cause chain: a failed workflow says only "Workflow execution failed", and the
+ * reason (the ApplicationFailure an activity or the workflow raised) is in its causes.
+ */
 export function runMain(main: () => Promise<void>): void {
   main().catch((error: unknown) => {
-    console.error(process.env.DEBUG ? error : `error: ${messageOf(error)}`);
+    if (process.env.DEBUG) console.error(error);
+    console.error(`error: ${causeChain(error)}`);
     process.exitCode = 1;
   });
 }
 
-/** A failed workflow says only "Workflow execution failed": the reason is in its cause chain. */
-function messageOf(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const causes: string[] = [error.message];
-  for (let cause = error.cause; cause instanceof Error; cause = cause.cause) causes.push(cause.message);
-  return causes.join(': ');
+/** "Workflow execution failed: Activity task failed: /data/x: no such file or directory", repeats left out. */
+export function causeChain(error: unknown): string {
+  const messages: string[] = [];
+  for (let e: unknown = error; e !== undefined && e !== null; e = e instanceof Error ? e.cause : undefined) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (message && !messages.includes(message)) messages.push(message);
+  }
+  return messages.join(': ');
 }

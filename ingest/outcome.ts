@@ -1,5 +1,6 @@
 import type { RecordKind } from './plan.js';
 import type { RejectReason } from './records.js';
+import type { StreamOutcome } from './streams.js';
 
 /** What one source (a file, or a slice of the synthetic population) contributed. */
 export interface IngestOutcome {
@@ -23,4 +24,12 @@ export function addRejected(outcome: IngestOutcome, rejected: Partial<Record<Rej
 
 export function totalRejected(outcome: Pick<IngestOutcome, 'rejected'>): number {
   return Object.values(outcome.rejected).reduce((a, b) => a + (b ?? 0), 0);
+}
+
+/** Adds what the promotion of a source's staged samples stored and rejected. */
+export function withStreams(outcome: IngestOutcome, streams: StreamOutcome): IngestOutcome {
+  outcome.inserted += streams.inserted;
+  outcome.unchanged += streams.unchanged;
+  addRejected(outcome, streams.rejected);
+  return outcome;
 }

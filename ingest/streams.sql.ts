@@ -2,8 +2,18 @@ import type { Database } from '../clickhouse/sql.js';
 import { LIMITS } from './records.js';
 
 /**
- * Every staged sample of a batch with the reason it is rejected ('' when valid), in one ordered pass over
- * the staging table (sorted by activity and position, so the windows need no sort). The batch's activities
+ * A staged sample's `seq` is its file's index in the upload × 2^32 + its position in the file, so ordering
+ * by seq reads the upload's stream files one after the other, and a reject finds its file and line again.
+ */
+export const FILE_SEQ_FACTOR = 2 ** 32;
+
+/** The staged partitions of one upload (one per stream file). */
+const staged = `batch_id IN {stagedIds:Array(String)}`;
+
+/**
+ * Every staged sample of an upload (all its staged partitions) with the reason it is rejected ('' when
+ * valid), in one ordered pass over the staging table (sorted by activity and position, so the windows need
+ * no sort; seq orders the upload's files one after the other). The batch's activities
  * come in as constant arrays (`transform` looks them up by hash), not as a join, which would lose that order.
  * Time order uses the sample's position in the source: a sample earlier than an in-bounds sample before it
  * is out of order; of two in-order samples at the same second the later one counts
@@ -13,7 +23,7 @@ const classifiedSamples = (db: Database, onlyActivities = '') => `
   WITH (
     SELECT (groupArray(activity_id), groupArray(athlete_id), groupArray(toString(sport)), groupArray(elapsed_time_s))
     FROM ${db}.activities FINAL
-    WHERE activity_id IN (SELECT DISTINCT activity_id FROM ${db}.stream_staging WHERE batch_id = {batchId:String})
+    WHERE activity_id IN (SELECT DISTINCT activity_id FROM ${db}.stream_staging WHERE ${staged})
   ) AS known
   SELECT *,
     multiIf(
@@ -41,7 +51,7 @@ const classifiedSamples = (db: Database, onlyActivities = '') => `
         -- A sample outside the activity is rejected for that alone: it must not make later samples look out of order.
         max(if(t_s BETWEEN 0 AND elapsed_time_s, t_s, -1))
           OVER (PARTITION BY activity_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS max_t_before
-      FROM ${db}.stream_staging WHERE batch_id = {batchId:String} ${onlyActivities}
+      FROM ${db}.stream_staging WHERE ${staged} ${onlyActivities}
     )
   )`;
 
@@ -50,12 +60,13 @@ const classifiedSamples = (db: Database, onlyActivities = '') => `
  * samples (few) as an array, and whether it differs from the stored stream. Nothing sample-sized is written.
  */
 export const summarizeStagedSamples = (db: Database) => `
-  INSERT INTO ${db}.stream_changes
-  SELECT {batchId:String}, n.athlete_id, n.activity_id, n.stream_hash, n.sample_count, n.rejects,
+  INSERT INTO ${db}.stream_changes (batch_id, athlete_id, activity_id, stream_hash, sample_count, rejects, changed, replaces, valid_by_file)
+  SELECT {changesId:String}, n.athlete_id, n.activity_id, n.stream_hash, n.sample_count, n.rejects,
     n.sample_count > 0 AND (stored.activity_id = '' OR stored.stream_hash != n.stream_hash) AS changed,
-    changed AND stored.activity_id != '' AS replaces
+    changed AND stored.activity_id != '' AS replaces, n.valid_by_file
   FROM (
     SELECT activity_id, any(athlete_id) AS athlete_id, countIf(reason = '') AS sample_count,
+      sumMapIf(map(toUInt32(intDiv(seq, ${FILE_SEQ_FACTOR})), toUInt64(1)), reason = '') AS valid_by_file,
       -- cityHash64 is NULL when any argument is NULL, and groupBitXor skips NULLs: a missing value hashes
       -- as NaN instead, which no stored sample can hold (non-finite numbers are rejected).
       groupBitXorIf(cityHash64(t_s, ifNull(hr_bpm, nan), ifNull(power_w, nan), ifNull(speed_mps, nan),
@@ -66,36 +77,57 @@ export const summarizeStagedSamples = (db: Database) => `
   ) AS n
   LEFT JOIN (
     SELECT activity_id, stream_hash FROM ${db}.activity_stream_uploads FINAL
-    WHERE activity_id IN (SELECT DISTINCT activity_id FROM ${db}.stream_staging WHERE batch_id = {batchId:String})
+    WHERE activity_id IN (SELECT DISTINCT activity_id FROM ${db}.stream_staging WHERE ${staged})
   ) AS stored ON stored.activity_id = n.activity_id`;
 
+/**
+ * A sample is located by its file (the upload's sources, by index) and its line or record number; a
+ * generated sample, which has no file, by its activity and second.
+ */
 export const insertSampleRejects = (db: Database) => `
   INSERT INTO ${db}.ingest_rejects
-  SELECT {source:String}, concat({locatorPrefix:String}, toString(r.seq)), r.reason,
+  SELECT {sources:Array(String)}[intDiv(r.seq, ${FILE_SEQ_FACTOR}) + 1],
+    if({locatorPrefix:String} = '', concat('activity ', activity_id, ' sample ', toString(r.seq)),
+      concat({locatorPrefix:String}, toString(r.seq % ${FILE_SEQ_FACTOR}))),
+    r.reason,
     concat('sample t=', toString(r.t_s), ' s of activity ', activity_id),
     toJSONString(map('activity_id', activity_id, 't_s', toString(r.t_s), 'hr_bpm', toString(r.hr_bpm),
       'power_w', toString(r.power_w), 'speed_mps', toString(r.speed_mps), 'altitude_m', toString(r.altitude_m),
       'cadence', toString(r.cadence), 'distance_m', toString(r.distance_m))),
     now64(3)
-  FROM ${db}.stream_changes ARRAY JOIN rejects AS r WHERE batch_id = {batchId:String}`;
+  FROM ${db}.stream_changes ARRAY JOIN rejects AS r WHERE batch_id = {changesId:String}`;
 
-export const batchCounts = (db: Database) => `
-  SELECT sum(sample_count) AS valid, sumIf(sample_count, changed) AS inserted, countIf(changed) AS activities,
-    countIf(replaces) AS replacing
-  FROM ${db}.stream_changes WHERE batch_id = {batchId:String}`;
+export const changedActivityCount = (db: Database) => `
+  SELECT countIf(changed) AS activities FROM ${db}.stream_changes WHERE batch_id = {changesId:String}`;
 
-export const rejectCounts = (db: Database) => `
-  SELECT r.reason AS reason, count() AS n FROM ${db}.stream_changes ARRAY JOIN rejects AS r
-  WHERE batch_id = {batchId:String} GROUP BY reason`;
+/** Per file of the upload: valid samples, those stored by this promotion, and rejects by reason. */
+export const countsByFile = (db: Database) => `
+  SELECT file, sum(n) AS valid, sumIf(n, changed) AS inserted FROM ${db}.stream_changes
+  ARRAY JOIN mapKeys(valid_by_file) AS file, mapValues(valid_by_file) AS n
+  WHERE batch_id = {changesId:String} GROUP BY file`;
 
-/** A corrected stream replaces the stored one whole: its old samples go first. */
-export const deleteReplacedSamples = (db: Database) => `
-  DELETE FROM ${db}.activity_streams
-  WHERE activity_id IN (SELECT activity_id FROM ${db}.stream_changes WHERE batch_id = {batchId:String} AND replaces)`;
+export const rejectCountsByFile = (db: Database) => `
+  SELECT toUInt32(intDiv(r.seq, ${FILE_SEQ_FACTOR})) AS file, r.reason AS reason, count() AS n
+  FROM ${db}.stream_changes ARRAY JOIN rejects AS r
+  WHERE batch_id = {changesId:String} GROUP BY file, reason`;
+
+const changedKeys = (db: Database) =>
+  `SELECT athlete_id, activity_id FROM ${db}.stream_changes WHERE batch_id = {changesId:String} AND changed`;
+
+/** Samples already stored for the activities about to be written: an older stream, or an interrupted attempt's rows. */
+export const storedSampleCount = (db: Database) => `
+  SELECT count() AS n FROM ${db}.activity_streams WHERE (athlete_id, activity_id) IN (${changedKeys(db)})`;
+
+/**
+ * A new or corrected stream replaces whatever is stored for its activity, whole: the older stream, and
+ * the rows of an attempt that died between writing samples and recording the upload.
+ */
+export const deleteStoredSamples = (db: Database) => `
+  DELETE FROM ${db}.activity_streams WHERE (athlete_id, activity_id) IN (${changedKeys(db)})`;
 
 const changedActivities = (db: Database, withRejects: boolean) =>
   `SELECT activity_id, athlete_id FROM ${db}.stream_changes
-   WHERE batch_id = {batchId:String} AND changed AND ${withRejects ? 'notEmpty' : 'empty'}(rejects)`;
+   WHERE batch_id = {changesId:String} AND changed AND ${withRejects ? 'notEmpty' : 'empty'}(rejects)`;
 
 const storedColumns = `toUInt32(t_s), CAST(round(hr_bpm), 'Nullable(UInt8)'), CAST(round(power_w), 'Nullable(UInt16)'),
   speed_mps, altitude_m, CAST(round(cadence), 'Nullable(UInt8)'), distance_m`;
@@ -111,7 +143,7 @@ export const insertValidSamples = (db: Database) => `
     SELECT c.athlete_id AS athlete_id, s.*
     FROM ${db}.stream_staging AS s
     INNER JOIN (${changedActivities(db, false)}) AS c ON c.activity_id = s.activity_id
-    WHERE s.batch_id = {batchId:String}
+    WHERE s.${staged}
   )
   UNION ALL
   SELECT athlete_id, activity_id, ${storedColumns}
@@ -122,7 +154,7 @@ export const insertValidSamples = (db: Database) => `
 export const recordUploads = (db: Database) => `
   INSERT INTO ${db}.activity_stream_uploads
   SELECT athlete_id, activity_id, stream_hash, sample_count, now64(3)
-  FROM ${db}.stream_changes WHERE batch_id = {batchId:String} AND changed`;
+  FROM ${db}.stream_changes WHERE batch_id = {changesId:String} AND changed`;
 
 export const dropBatch = (db: Database, table: 'stream_staging' | 'stream_changes') =>
   `ALTER TABLE ${db}.${table} DROP PARTITION {batchId:String}`;

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { ClickHouse } from '../clickhouse/client.js';
 import type { RejectReason, StreamSample } from './records.js';
 import * as sql from './streams.sql.js';
+import { exclusively } from './write-lock.js';
 
 const STAGE_BATCH_ROWS = 100_000;
 
@@ -19,16 +20,22 @@ function tsvField(value: string | number | null): string {
 /** Buffers samples and writes them to `stream_staging` as TSV, a bounded number of rows at a time. */
 export class SampleStager {
   private lines: string[] = [];
+  private readonly seqBase: number;
 
+  /** `fileIndex`: the file's place among the stream files of its upload (its samples' seq tells it). */
   constructor(
     private readonly ch: ClickHouse,
     private readonly batchId: string,
-  ) {}
+    fileIndex = 0,
+  ) {
+    this.seqBase = fileIndex * sql.FILE_SEQ_FACTOR;
+  }
 
   /** `position` (line or record number) must increase through the source; rejects are located by it. */
   add(s: StreamSample, position: number): void {
+    if (position >= sql.FILE_SEQ_FACTOR) throw new Error(`A stream file of more than ${sql.FILE_SEQ_FACTOR} lines cannot be staged`);
     this.lines.push(
-      `${this.batchId}\t${position}\t${tsvField(s.activity_id)}\t${s.t_s}\t${tsvField(s.hr_bpm)}\t` +
+      `${this.batchId}\t${this.seqBase + position}\t${tsvField(s.activity_id)}\t${s.t_s}\t${tsvField(s.hr_bpm)}\t` +
         `${tsvField(s.power_w)}\t${tsvField(s.speed_mps)}\t${tsvField(s.altitude_m)}\t${tsvField(s.cadence)}\t${tsvField(s.distance_m)}`,
     );
   }
@@ -51,42 +58,87 @@ export class SampleStager {
 }
 
 export interface StreamOutcome {
-  /** valid samples stored by this batch (new or corrected streams) */
+  /** valid samples stored by this promotion (new or corrected streams) */
   inserted: number;
   /** valid samples identical to what was already stored */
   unchanged: number;
   rejected: Partial<Record<RejectReason, number>>;
 }
 
-/** Empties the batch's scratch partitions, so a retried or re-run batch starts clean. */
+/** The staged samples of one upload: every stream file of it (or one FIT file, or one synthetic slice). */
+export interface StagedUpload {
+  /** the staging partitions, one per file, in file order: a sample's seq carries its file's index here */
+  stagedIds: string[];
+  /** each file's source (its path; the generator's name for synthetic samples), in the same order */
+  sources: string[];
+  /** the scratch partition of `stream_changes` for this promotion (unique per attempt) */
+  changesId: string;
+  /** rejects are located as prefix + position ('line 12'); '' locates by activity and second (generated samples) */
+  locatorPrefix: string;
+}
+
+/**
+ * Empties a scratch partition of both staging tables. A retried activity stages into a partition of its
+ * own (the attempt is part of the batch id, so a stale attempt still running cannot mix rows into it) and
+ * first drops what the attempts before it left behind.
+ */
 export async function resetBatch(ch: ClickHouse, batchId: string): Promise<void> {
   for (const table of ['stream_staging', 'stream_changes'] as const) {
     await ch.client.command({ query: sql.dropBatch(ch.db, table), query_params: { batchId: checkBatchId(batchId) } });
   }
 }
 
+/** This attempt's batch id, after dropping the scratch partitions of the attempts before it. */
+export async function attemptBatch(ch: ClickHouse, batchId: string, attempt: number): Promise<string> {
+  for (let earlier = 1; earlier <= attempt; earlier += 1) await resetBatch(ch, `${batchId}-a${earlier}`);
+  return checkBatchId(`${batchId}-a${attempt}`);
+}
+
 /**
- * Checks a staged batch set-based in ClickHouse (a rejected sample is located as prefix + its position), quarantines the bad samples, and stores the streams
- * that are new or changed (a changed stream replaces the stored one whole). Idempotent: a retry redoes
- * the same work, and a re-run of an unchanged upload stores nothing.
+ * Checks an upload's staged samples set-based in ClickHouse, quarantines the bad samples, and stores the
+ * streams that are new or changed: all the valid samples of an activity in the upload, from any of its
+ * files, form its stream, and a changed stream replaces the stored one whole. Returns one outcome per file.
+ *
+ * Idempotent under retries, crashes and concurrent ingests of the same data. The promotion runs under the
+ * ingestion write lock (write-lock.ts), so two promotions never interleave: the second compares with what
+ * the first recorded and finds nothing changed. Within one promotion the upload record is written last,
+ * and every write before it is a replace keyed by the activity (its stored samples, whatever wrote them,
+ * are deleted before the new ones go in), so an attempt killed half-way leaves nothing a retry does not
+ * replace: the retry still sees the activity as changed and rewrites it whole.
  */
-export async function promoteStagedSamples(ch: ClickHouse, batchId: string, source: string, locatorPrefix = 'line '): Promise<StreamOutcome> {
-  const params = { batchId: checkBatchId(batchId), source, locatorPrefix };
+export async function promoteStagedSamples(ch: ClickHouse, upload: StagedUpload): Promise<StreamOutcome[]> {
+  const params = { ...upload, stagedIds: upload.stagedIds.map(checkBatchId), changesId: checkBatchId(upload.changesId) };
   const run = (query: string) => ch.client.command({ query, query_params: params });
   const select = async <T>(query: string) => (await ch.client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>();
 
-  await run(sql.summarizeStagedSamples(ch.db));
-  await run(sql.insertSampleRejects(ch.db));
-  const [counts] = await select<{ valid: string; inserted: string; activities: string; replacing: string }>(sql.batchCounts(ch.db));
-  if (Number(counts?.replacing) > 0) await run(sql.deleteReplacedSamples(ch.db));
-  if (Number(counts?.activities) > 0) await run(sql.insertValidSamples(ch.db));
-  await run(sql.recordUploads(ch.db));
-  const rejected = await select<{ reason: string; n: string }>(sql.rejectCounts(ch.db));
-  await resetBatch(ch, batchId);
-  const inserted = Number(counts?.inserted ?? 0);
-  return {
-    inserted,
-    unchanged: Number(counts?.valid ?? 0) - inserted,
-    rejected: Object.fromEntries(rejected.map((r) => [r.reason, Number(r.n)])),
-  };
+  const outcomes = await exclusively(ch, async () => {
+    await ch.client.command({ query: sql.dropBatch(ch.db, 'stream_changes'), query_params: { batchId: params.changesId } });
+    await run(sql.summarizeStagedSamples(ch.db));
+    await run(sql.insertSampleRejects(ch.db));
+    const [changed] = await select<{ activities: string }>(sql.changedActivityCount(ch.db));
+    if (Number(changed?.activities) > 0) {
+      const [stored] = await select<{ n: string }>(sql.storedSampleCount(ch.db));
+      if (Number(stored?.n) > 0) await run(sql.deleteStoredSamples(ch.db));
+      await run(sql.insertValidSamples(ch.db));
+      await run(sql.recordUploads(ch.db));
+    }
+    return outcomesByFile(upload.sources.length, await select(sql.countsByFile(ch.db)), await select(sql.rejectCountsByFile(ch.db)));
+  });
+  for (const id of [...params.stagedIds, params.changesId]) await resetBatch(ch, id);
+  return outcomes;
+}
+
+function outcomesByFile(
+  files: number,
+  counts: { file: number; valid: string; inserted: string }[],
+  rejects: { file: number; reason: RejectReason; n: string }[],
+): StreamOutcome[] {
+  const outcomes: StreamOutcome[] = Array.from({ length: files }, () => ({ inserted: 0, unchanged: 0, rejected: {} }));
+  for (const c of counts) {
+    const outcome = outcomes[c.file]!;
+    outcome.inserted = Number(c.inserted);
+    outcome.unchanged = Number(c.valid) - Number(c.inserted);
+  }
+  for (const r of rejects) outcomes[r.file]!.rejected[r.reason] = Number(r.n);
+  return outcomes;
 }

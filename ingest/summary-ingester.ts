@@ -2,6 +2,7 @@ import type { ClickHouse } from '../clickhouse/client.js';
 import type { SourceRecord } from './readers/text.js';
 import { writeRejects, type Rejected } from './rejects.js';
 import { addRejected, type IngestOutcome } from './outcome.js';
+import { exclusively } from './write-lock.js';
 import { loadAthleteZones, upsertSummaries, type Located, type SummaryTable } from './summaries.js';
 import { validateActivity, validateAthlete, validateThreshold, type Checked, type ValidationContext } from './validate.js';
 
@@ -24,6 +25,8 @@ export class SummaryIngester {
     private readonly ch: ClickHouse,
     private readonly outcome: IngestOutcome,
     now: Date,
+    /** what an activity's `source` column says it came from (the file's name, as always stored) */
+    private readonly recordSource = outcome.source,
   ) {
     this.ctx = { athletes: new Map(), now };
   }
@@ -52,10 +55,14 @@ export class SummaryIngester {
       if (checked.ok) valid.push({ locator: record.locator, text: record.text, row: checked.row as never });
       else rejects.push({ locator: record.locator, reason: checked.reason, detail: checked.detail, text: record.text });
     }
-    const upserted = await upsertSummaries(this.ch, TABLE[kind], valid, this.seen[kind]);
-    rejects.push(...upserted.conflicts.map((c) => ({ locator: c.locator, reason: c.reason, detail: c.detail, text: c.text })));
+    // Compare-then-insert under the write lock: a concurrent ingest of the same records finds them stored.
+    const upserted = await exclusively(this.ch, () => upsertSummaries(this.ch, TABLE[kind], valid, this.seen[kind]));
+    rejects.push(...[...upserted.conflicts, ...upserted.refused].map((c) => ({ locator: c.locator, reason: c.reason, detail: c.detail, text: c.text })));
     if (kind === 'athletes') {
-      for (const { row } of valid as Located<{ athlete_id: string; time_zone: string }>[]) this.ctx.athletes.set(row.athlete_id, row.time_zone);
+      const refused = new Set(upserted.refused.map((c) => c.locator));
+      for (const { locator, row } of valid as Located<{ athlete_id: string; time_zone: string }>[]) {
+        if (!refused.has(locator)) this.ctx.athletes.set(row.athlete_id, row.time_zone);
+      }
     }
     await writeRejects(this.ch, this.outcome.source, rejects);
     this.outcome.inserted += upserted.inserted;
@@ -67,7 +74,7 @@ export class SummaryIngester {
     if (!record.fields) return { ok: false, reason: record.rejectAs ?? 'malformed_record', detail: record.parseError ?? 'unreadable record' };
     if (kind === 'athletes') return validateAthlete(record.fields, this.ctx);
     if (kind === 'thresholds') return validateThreshold(record.fields, this.ctx);
-    return validateActivity({ source: this.outcome.source, ...record.fields }, this.ctx);
+    return validateActivity({ source: this.recordSource, ...record.fields }, this.ctx);
   }
 }
 

@@ -1,8 +1,8 @@
 import type { ClickHouse } from '../clickhouse/client.js';
 import { generateAthlete, insertStreamPlans, synthesizeStreams, type GeneratedAthlete, type PopulationOptions, type StreamPlan } from '../generator/index.js';
 import { dropPlanBatchSql } from '../generator/stream-sql.js';
-import { addRejected, emptyOutcome, type IngestOutcome } from './outcome.js';
-import { promoteStagedSamples, resetBatch } from './streams.js';
+import { emptyOutcome, withStreams, type IngestOutcome } from './outcome.js';
+import { attemptBatch, promoteStagedSamples } from './streams.js';
 import { SummaryIngester } from './summary-ingester.js';
 
 export interface SyntheticSlice {
@@ -15,7 +15,12 @@ export interface SyntheticSlice {
   since?: string;
 }
 
-const syntheticSource = (options: PopulationOptions) => `generator:seed=${options.seed}`;
+/**
+ * Names the population a record came from: everything that shapes athlete i (not the athlete count, so a
+ * grown population keeps its sources). Rejects are keyed by it, so two populations never share a reject.
+ */
+const syntheticSource = (o: PopulationOptions) =>
+  `generator:seed=${o.seed},days=${o.days},endDate=${o.endDate},streamShare=${o.streamShare},dirtyShare=${o.dirtyShare ?? 'default'}`;
 
 /**
  * Generates a slice of the synthetic population and ingests it through the same validation as files:
@@ -23,11 +28,16 @@ const syntheticSource = (options: PopulationOptions) => `generator:seed=${option
  * and checked by the same set-based SQL as uploaded streams.
  */
 export async function ingestSyntheticSlice(
-  ch: ClickHouse, slice: SyntheticSlice, now: Date, onProgress: (athletesDone: number) => void,
+  ch: ClickHouse, slice: SyntheticSlice, now: Date, onProgress: (athletesDone: number) => void, attempt = 1,
+  whilePromoting: <T>(work: () => Promise<T>) => Promise<T> = (work) => work(),
 ): Promise<IngestOutcome> {
   const outcome = emptyOutcome(syntheticSource(slice.options), 'synthetic');
-  await resetBatch(ch, slice.batchId);
-  await ch.client.command({ query: dropPlanBatchSql(ch.db), query_params: { batch_id: slice.batchId } });
+  // Each attempt generates into partitions of its own (see attemptBatch); plans share the id.
+  const batchId = await attemptBatch(ch, slice.batchId, attempt);
+  const changesId = await attemptBatch(ch, `${slice.batchId}-promote`, attempt);
+  for (let earlier = 1; earlier <= attempt; earlier += 1) {
+    await ch.client.command({ query: dropPlanBatchSql(ch.db), query_params: { batch_id: `${slice.batchId}-a${earlier}` } });
+  }
   const ingester = new SummaryIngester(ch, outcome, now);
   let plans: StreamPlan[] = [];
   for (let index = slice.from; index < slice.to; index += 1) {
@@ -37,17 +47,15 @@ export async function ingestSyntheticSlice(
     for (const [i, t] of athlete.thresholds.entries()) await ingester.add('thresholds', record(`${id}/thresholds[${i}]`, t));
     for (const [i, a] of athlete.activities.entries()) await ingester.add('activities', record(`${id}/activities[${i}]`, a));
     plans.push(...athlete.streamPlans);
-    if (plans.length >= 2_000) plans = await storePlans(ch, slice.batchId, plans);
+    if (plans.length >= 2_000) plans = await storePlans(ch, batchId, plans);
     onProgress(index + 1 - slice.from);
   }
   await ingester.flush();
-  await storePlans(ch, slice.batchId, plans);
-  outcome.records += await synthesizeStreams(ch, slice.batchId);
-  const streams = await promoteStagedSamples(ch, slice.batchId, outcome.source, 'generated sample ');
-  outcome.inserted += streams.inserted;
-  outcome.unchanged += streams.unchanged;
-  addRejected(outcome, streams.rejected);
-  return outcome;
+  await storePlans(ch, batchId, plans);
+  outcome.records += await synthesizeStreams(ch, batchId);
+  // Generated samples have no file: rejects are located by activity and second (locatorPrefix '').
+  const [streams] = await whilePromoting(() => promoteStagedSamples(ch, { stagedIds: [batchId], sources: [outcome.source], changesId, locatorPrefix: '' }));
+  return withStreams(outcome, streams!);
 }
 
 function recentPart(athlete: GeneratedAthlete, since: string | undefined): GeneratedAthlete {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { clusterDml, clusterStatements, shardedTables } from '../clickhouse/cluster.js';
 import { deleteStaleRows } from '../features/athlete/prune.sql.js';
 import { dropPlanBatchSql } from '../generator/stream-sql.js';
-import { deleteReplacedSamples, dropBatch } from '../ingest/streams.sql.js';
+import { deleteStoredSamples, dropBatch } from '../ingest/streams.sql.js';
 import { ddlFor, schemaMigrationsTable } from '../clickhouse/migrate.js';
 import { migrations } from '../clickhouse/migrations/index.js';
 import { databaseName } from '../clickhouse/sql.js';
@@ -69,7 +69,7 @@ describe('ClickHouse cluster mode', () => {
 describe('cluster mode DML', () => {
   it('sends the DELETE and DROP PARTITION a Distributed table refuses to the local tables ON CLUSTER; the engine parses them', async () => {
     const sharded = shardedTables(single);
-    const original = [...deleteStaleRows(db), deleteReplacedSamples(db), dropBatch(db, 'stream_changes'), dropPlanBatchSql(db)];
+    const original = [...deleteStaleRows(db), deleteStoredSamples(db), dropBatch(db, 'stream_changes'), dropPlanBatchSql(db)];
     for (const statement of original) {
       const rewritten = clusterDml(statement, 'fs_cluster', sharded);
       expect(rewritten, statement).toMatch(/^\s*(DELETE FROM|ALTER TABLE) athlete_fs\.\w+_local ON CLUSTER fs_cluster\s/);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ClickHouse } from '../clickhouse/client.js';
 import { ingestFile } from '../ingest/ingest-file.js';
@@ -96,14 +97,16 @@ const snapshot = async (ch: ClickHouse) => ({
 describe('ingestion', () => {
   it('keeps the valid records and quarantines each bad one with its reason and raw payload', async () => {
     const ch = await freshDatabase();
-    const outcomes = await ingestDir(ch, files());
+    const dir = files();
+    const outcomes = await ingestDir(ch, dir);
     expect(outcomes.map((o) => o.kind)).toEqual(['athletes', 'thresholds', 'activities', 'streams']);
 
-    expect(await rejectsByReason(ch, 'athletes.ndjson')).toEqual({ invalid_value: 1, missing_required_field: 1 });
-    expect(await rejectsByReason(ch, 'thresholds.csv')).toEqual({ malformed_date: 1, unknown_athlete: 1 });
-    expect(await rejectsByReason(ch, 'activities.ndjson')).toEqual(Object.fromEntries(badActivities.map(([reason]) => [reason, 1])));
+    // Rejects name their file by its full path.
+    expect(await rejectsByReason(ch, path.join(dir, 'athletes.ndjson'))).toEqual({ invalid_value: 1, missing_required_field: 1 });
+    expect(await rejectsByReason(ch, path.join(dir, 'thresholds.csv'))).toEqual({ malformed_date: 1, unknown_athlete: 1 });
+    expect(await rejectsByReason(ch, path.join(dir, 'activities.ndjson'))).toEqual(Object.fromEntries(badActivities.map(([reason]) => [reason, 1])));
     const sampleReasons = Object.fromEntries(badSamples.map(([reason]) => [reason, 1]));
-    expect(await rejectsByReason(ch, 'streams.csv')).toEqual(sampleReasons);
+    expect(await rejectsByReason(ch, path.join(dir, 'streams.csv'))).toEqual(sampleReasons);
     expect(outcomes[3]!.rejected).toEqual(sampleReasons);
 
     const stored = await snapshot(ch);

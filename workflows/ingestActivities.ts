@@ -1,6 +1,7 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { PopulationOptions } from '../generator/index.js';
+import type { StagedStreamFile } from '../ingest/ingest-file.js';
 import type { IngestOutcome } from '../ingest/outcome.js';
 import type { RejectReason } from '../ingest/records.js';
 import { forEachBounded } from './concurrency.js';
@@ -58,13 +59,14 @@ const INGEST_USAGE = '{"paths": ["/abs/dir"], "athleteId": "a1"} or {"synthetic"
 /** Every slice is one activity in the workflow's history, which Temporal caps (51,200 events). */
 const MAX_SLICES = 5_000;
 const DEFAULT_PER_SLICE = 25;
+const STREAMS_OF_AN_UPLOAD = 'streams-of-an-upload-promoted-together';
 
 const { planIngest } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 3 },
 });
 
-const { ingestFile, ingestSynthetic } = proxyActivities<Activities>({
+const { ingestFile, ingestSynthetic, stageStreamFile, promoteStreams } = proxyActivities<Activities>({
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '2 minutes',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
@@ -78,9 +80,22 @@ export async function ingestActivities(rawInput: IngestInput = {}): Promise<Inge
   const input = checkIngestInput(rawInput);
   const sources: IngestOutcome[] = [];
   const files = input.paths?.length ? await surfacingFailure(planIngest(input.paths, input.athleteId)) : [];
+  const staged: StagedStreamFile[] = [];
+  const promoteStaged = async () => {
+    if (staged.length > 0) sources.push(...(await surfacingFailure(promoteStreams({ batchId: batchId('streams'), staged: staged.splice(0) }))));
+  };
   for (const [index, file] of files.entries()) {
-    sources.push(await surfacingFailure(ingestFile({ file, batchId: batchId(`file${index}`), athleteId: input.athleteId })));
+    // All stream files of an upload form its streams: staged one by one, promoted together (histories
+    // recorded before this change ran each stream file as an upload of its own: replay keeps that).
+    if (file.kind === 'streams' && patched(STREAMS_OF_AN_UPLOAD)) {
+      staged.push(await surfacingFailure(stageStreamFile({ file, batchId: batchId(`file${index}`), fileIndex: staged.length })));
+    } else {
+      // Deletions come after streams: the upload's streams are stored before they apply.
+      await promoteStaged();
+      sources.push(await surfacingFailure(ingestFile({ file, batchId: batchId(`file${index}`), athleteId: input.athleteId })));
+    }
   }
+  await promoteStaged();
   if (input.synthetic) {
     const options = populationOptions(input.synthetic);
     // A slice of 25 athletes stages a few million samples: enough to amortize each statement, small enough for memory.

@@ -4,7 +4,8 @@ import { featurePipeline } from './0002_feature_pipeline.js';
 import { activityFeatures } from './0003_activity_features.js';
 import { athleteFeatures } from './0004_athlete_features.js';
 import { generator } from './0005_generator.js';
+import { streamUploadFiles } from './0006_stream_upload_files.js';
 import { deletions } from './0008_deletions.js';
 
 /** Applied in this order; append only, never edit one that has shipped. */
-export const migrations: Migration[] = [rawData, featurePipeline, activityFeatures, athleteFeatures, generator, deletions];
+export const migrations: Migration[] = [rawData, featurePipeline, activityFeatures, athleteFeatures, generator, streamUploadFiles, deletions];
