@@ -4,6 +4,7 @@ import { featurePipeline } from './0002_feature_pipeline.js';
 import { activityFeatures } from './0003_activity_features.js';
 import { athleteFeatures } from './0004_athlete_features.js';
 import { generator } from './0005_generator.js';
+import { timeEstimator } from './0009_time_estimator.js';
 
 /** Applied in this order; append only, never edit one that has shipped. */
-export const migrations: Migration[] = [rawData, featurePipeline, activityFeatures, athleteFeatures, generator];
+export const migrations: Migration[] = [rawData, featurePipeline, activityFeatures, athleteFeatures, generator, timeEstimator];

@@ -1,12 +1,11 @@
 import type { Database } from '../../clickhouse/sql.js';
+import { ATHLETE_VIEWS } from '../catalog.js';
 import { scopedAthletesSql } from './scope.sql.js';
 
 /** The athlete tables, with the date column of their key and the first key a spine starting at `first` has. */
-const TABLES = [
-  { table: 'athlete_daily_features', date: 'date', first: (first: string) => first },
-  { table: 'athlete_rolling_features', date: 'as_of_date', first: (first: string) => first },
-  { table: 'athlete_weekly_features', date: 'week_start', first: (first: string) => `toMonday(${first})` },
-] as const;
+const TABLES = ATHLETE_VIEWS.map((v) => ({ table: v.table, date: v.eventDate, first: v.rowDateOf }));
+/** SQL: the first key date of table `t.tbl` for a spine starting at `first`. */
+const firstKeyOf = (first: string) => `multiIf(${TABLES.map((spec) => `t.tbl = '${spec.table}', ${spec.first(first)}`).join(', ')}, ${first})`;
 
 /** Where a spine starts for an athlete without any activity up to as-of: nothing of theirs is kept. */
 const NO_SPINE = "toDate('2149-06-06')";
@@ -25,7 +24,7 @@ export const athletesWithStaleRows = (db: Database) => `
     WHERE athlete_id IN (${scopedAthletesSql(db)}) AND local_date <= {asOf:Date}
     GROUP BY athlete_id
   ) AS f ON f.athlete_id = t.athlete_id
-  WHERE f.athlete_id = '' OR t.d < if(t.tbl = 'athlete_weekly_features', toMonday(f.first_date), f.first_date)
+  WHERE f.athlete_id = '' OR t.d < ${firstKeyOf('f.first_date')}
   GROUP BY t.athlete_id`;
 
 /**
