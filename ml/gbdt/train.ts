@@ -1,0 +1,190 @@
+import { Random } from '../../generator/random.js';
+import { binRows, quantileLayout } from './bins.js';
+import { leafOfBinned, TreeGrower, type GrownTree } from './grow.js';
+import { checkDataset, DEFAULT_PARAMS, resolveParams } from './params.js';
+import type { Dataset, GbdtModel, GbdtParams, TrainProgress, Tree } from './types.js';
+
+export { DEFAULT_PARAMS };
+
+export interface TrainStats {
+  /** quantile cuts and binning of the training and validation matrices */
+  binningSeconds: number;
+  /** growing the trees (and keeping the predictions up to date) */
+  boostingSeconds: number;
+}
+
+/**
+ * Gradient-boosted regression trees on squared error (see README "Trainer"). Deterministic for a seed: the only
+ * randomness is the row and feature sampling, drawn from one seeded PRNG in a fixed order.
+ */
+export function train(
+  trainSet: Dataset,
+  valid: Dataset | undefined,
+  params: Partial<GbdtParams> = {},
+  onProgress?: (p: TrainProgress) => void,
+): GbdtModel {
+  return trainWithStats(trainSet, valid, params, onProgress).model;
+}
+
+export function trainWithStats(
+  trainSet: Dataset,
+  valid: Dataset | undefined,
+  overrides: Partial<GbdtParams> = {},
+  onProgress?: (p: TrainProgress) => void,
+): { model: GbdtModel; stats: TrainStats } {
+  const params = resolveParams(overrides);
+  checkDataset(trainSet, 'training');
+  if (valid) checkDataset(valid, 'validation', trainSet.nFeatures);
+  const t0 = performance.now();
+  const { nRows, nFeatures } = trainSet;
+  const layout = quantileLayout(trainSet.features, nRows, nFeatures, params.maxBins);
+  const bins = binRows(trainSet.features, nRows, nFeatures, layout);
+  const validBins = valid ? binRows(valid.features, valid.nRows, nFeatures, layout) : undefined;
+  const t1 = performance.now();
+
+  const baseScore = mean(trainSet.labels);
+  const boosting = new Boosting(trainSet, bins, params, baseScore);
+  const grower = new TreeGrower(bins, nFeatures, layout, params, nRows);
+  const validation = valid && validBins ? new Validation(valid, validBins, baseScore) : undefined;
+  const rng = new Random(params.seed);
+  const trees: Tree[] = [];
+  let best = { rmse: Infinity, trees: 0 };
+  for (let t = 0; t < params.nTrees; t++) {
+    const nSampled = boosting.sampleRows(rng);
+    const selected = sampleFeatures(rng, nFeatures, params.colsampleByTree);
+    const grown = grower.grow(boosting.grad, boosting.idx, nSampled, selected, boosting.leafRanges);
+    trees.push(grown.tree);
+    const trainRmse = boosting.apply(grown, nSampled);
+    const validRmse = validation?.apply(grown);
+    onProgress?.({ iteration: t + 1, trainRmse, ...(validRmse === undefined ? {} : { validRmse }) });
+    if (validRmse === undefined || params.earlyStoppingRounds === 0) continue;
+    if (validRmse < best.rmse) best = { rmse: validRmse, trees: t + 1 };
+    else if (t + 1 - best.trees >= params.earlyStoppingRounds) break;
+  }
+  const kept = validation && params.earlyStoppingRounds > 0 ? best.trees : trees.length;
+  trees.length = kept;
+  const t2 = performance.now();
+  return {
+    model: { baseScore, nFeatures, trees, bestIteration: kept, params },
+    stats: { binningSeconds: (t1 - t0) / 1000, boostingSeconds: (t2 - t1) / 1000 },
+  };
+}
+
+/** The training rows' predictions and gradients, and the per-tree row sample. */
+class Boosting {
+  readonly grad: Float64Array;
+  /** sampled rows first (the grower partitions them by leaf), then the rows left out of this tree */
+  readonly idx: Uint32Array;
+  readonly leafRanges: number[] = [];
+  private readonly pred: Float64Array;
+  private readonly labels: Float64Array;
+  private readonly nRows: number;
+  private readonly nFeatures: number;
+
+  constructor(
+    d: Dataset,
+    private readonly bins: Uint8Array,
+    private readonly params: GbdtParams,
+    baseScore: number,
+  ) {
+    this.nRows = d.nRows;
+    this.nFeatures = d.nFeatures;
+    this.labels = d.labels;
+    this.pred = new Float64Array(d.nRows).fill(baseScore);
+    this.grad = new Float64Array(d.nRows);
+    for (let r = 0; r < d.nRows; r++) this.grad[r] = baseScore - d.labels[r]!;
+    this.idx = new Uint32Array(d.nRows);
+  }
+
+  /** Bernoulli row sample (XGBoost's `subsample`); returns how many rows it holds, at the front of idx. */
+  sampleRows(rng: Random): number {
+    const { idx, nRows } = this;
+    const rate = this.params.subsample;
+    if (rate >= 1) {
+      for (let r = 0; r < nRows; r++) idx[r] = r;
+      return nRows;
+    }
+    let front = 0;
+    let back = nRows;
+    for (let r = 0; r < nRows; r++) {
+      if (rng.next() < rate) idx[front++] = r;
+      else idx[--back] = r;
+    }
+    return front;
+  }
+
+  /** Adds the tree to the predictions, refreshes the gradients; returns the training RMSE. */
+  apply(grown: GrownTree, nSampled: number): number {
+    const { pred, idx, leafRanges } = this;
+    const value = grown.tree.value;
+    for (let j = 0; j < leafRanges.length; j += 3) {
+      const v = value[leafRanges[j]!]!;
+      const end = leafRanges[j + 2]!;
+      for (let i = leafRanges[j + 1]!; i < end; i++) pred[idx[i]!]! += v;
+    }
+    const { feature, left, right, missingLeft } = grown.tree;
+    for (let i = nSampled; i < this.nRows; i++) {
+      const r = idx[i]!;
+      pred[r]! += value[leafOfBinned(feature, left, right, missingLeft, grown.splitBin, this.bins, r * this.nFeatures)]!;
+    }
+    return refreshGradients(pred, this.labels, this.grad);
+  }
+}
+
+/** The validation rows' predictions, updated per tree on their bins (same cuts, same rule as the raw thresholds). */
+class Validation {
+  private readonly pred: Float64Array;
+
+  constructor(
+    private readonly d: Dataset,
+    private readonly bins: Uint8Array,
+    baseScore: number,
+  ) {
+    this.pred = new Float64Array(d.nRows).fill(baseScore);
+  }
+
+  apply(grown: GrownTree): number {
+    const { feature, left, right, missingLeft, value } = grown.tree;
+    const { pred, bins } = this;
+    const nf = this.d.nFeatures;
+    let ss = 0;
+    for (let r = 0; r < this.d.nRows; r++) {
+      pred[r]! += value[leafOfBinned(feature, left, right, missingLeft, grown.splitBin, bins, r * nf)]!;
+      const e = pred[r]! - this.d.labels[r]!;
+      ss += e * e;
+    }
+    return Math.sqrt(ss / this.d.nRows);
+  }
+}
+
+/** Squared error: gradient = prediction − label, hessian = 1. Returns the RMSE. */
+function refreshGradients(pred: Float64Array, labels: Float64Array, grad: Float64Array): number {
+  let ss = 0;
+  for (let r = 0; r < pred.length; r++) {
+    const e = pred[r]! - labels[r]!;
+    grad[r] = e;
+    ss += e * e;
+  }
+  return Math.sqrt(ss / pred.length);
+}
+
+/** round(share × nFeatures) features (at least one) by a partial Fisher–Yates shuffle, in ascending order. */
+function sampleFeatures(rng: Random, nFeatures: number, share: number): Int32Array {
+  const all = new Int32Array(nFeatures);
+  for (let f = 0; f < nFeatures; f++) all[f] = f;
+  const k = Math.max(1, Math.round(share * nFeatures));
+  if (k === nFeatures) return all;
+  for (let i = 0; i < k; i++) {
+    const j = i + Math.floor(rng.next() * (nFeatures - i));
+    const tmp = all[i]!;
+    all[i] = all[j]!;
+    all[j] = tmp;
+  }
+  return all.subarray(0, k).sort();
+}
+
+function mean(values: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += values[i]!;
+  return s / values.length;
+}
