@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export type RecordKind = 'athletes' | 'thresholds' | 'activities' | 'fit' | 'streams';
+export type RecordKind = 'athletes' | 'thresholds' | 'activities' | 'planned' | 'fit' | 'streams';
 export type FileFormat = 'ndjson' | 'csv' | 'fit';
 
 export interface IngestFile {
@@ -11,12 +11,13 @@ export interface IngestFile {
 }
 
 /** Dependency order: an activity needs its athlete, a sample needs its activity. */
-const KIND_ORDER: RecordKind[] = ['athletes', 'thresholds', 'activities', 'fit', 'streams'];
+const KIND_ORDER: RecordKind[] = ['athletes', 'thresholds', 'activities', 'planned', 'fit', 'streams'];
 
 const KIND_BY_NAME: [RegExp, RecordKind][] = [
   [/^athletes?\b/i, 'athletes'],
   [/^(athlete[_-]?)?thresholds?\b/i, 'thresholds'],
   [/^activit(y|ies)\b/i, 'activities'],
+  [/^planned/i, 'planned'],
   [/^(activity[_-]?)?(streams?|samples?)\b/i, 'streams'],
 ];
 
@@ -32,7 +33,7 @@ export function classifyFile(filePath: string): IngestFile {
   if (format === 'fit') return { path: filePath, kind: 'fit', format };
   const kind = KIND_BY_NAME.find(([pattern]) => pattern.test(base))?.[1];
   if (!kind) {
-    throw new IngestPlanError(`${filePath}: cannot tell what the file holds: name it athletes*, thresholds*, activities* or streams* (.ndjson or .csv)`);
+    throw new IngestPlanError(`${filePath}: cannot tell what the file holds: name it athletes*, thresholds*, activities*, planned* or streams* (.ndjson or .csv)`);
   }
   return { path: filePath, kind, format };
 }

@@ -71,7 +71,7 @@ export const timeEstimator: Migration = {
     `CREATE TABLE IF NOT EXISTS ${db}.model_versions (
       model_name LowCardinality(String),
       version UInt32,
-      onnx String COMMENT 'ONNX model bytes',
+      onnx String COMMENT 'ONNX model bytes, base64',
       sha256 String COMMENT 'of the ONNX bytes',
       input_schema String COMMENT 'JSON: input tensor name, feature names and definitions in order',
       metrics String COMMENT 'JSON: hold-out metrics of model and baseline',

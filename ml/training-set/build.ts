@@ -1,4 +1,5 @@
 import type { ClickHouse } from '../../clickhouse/client.js';
+import { addDays } from '../dates.js';
 import { featureDefinitions } from '../point-in-time/feature-set.js';
 import { completedActivityLabels, inputRowsSql } from '../time-estimator/inputs.sql.js';
 import { FEATURE_SET, modelInputs } from '../time-estimator/spec.js';
@@ -32,8 +33,6 @@ export interface TrainingSetSpec {
 
 /** Why a training set cannot be built from the data (not retryable). */
 export class TrainingSetError extends Error {}
-
-const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 async function queryRows<T>(ch: ClickHouse, query: string, query_params: Record<string, unknown>): Promise<T[]> {
   return (await ch.client.query({ query, query_params, format: 'JSONEachRow' })).json<T>();
