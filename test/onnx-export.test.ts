@@ -45,17 +45,18 @@ afterAll(async () => {
 describe('ONNX export', () => {
   it('writes one TreeEnsembleRegressor with every node, leaf and the base score', () => {
     const proto = onnxProto.onnx.ModelProto.decode(bytes);
-    const node = proto.graph!.node[1]!;
-    expect(proto.graph!.node[0]!.opType).toBe('Cast');
-    expect(node.opType).toBe('TreeEnsembleRegressor');
-    expect(node.domain).toBe('ai.onnx.ml');
-    const attr = (name: string) => node.attribute.find((a) => a.name === name)!;
+    const graph = proto.graph as onnxProto.onnx.GraphProto;
+    const [cast, node] = graph.node as onnxProto.onnx.NodeProto[];
+    expect(cast!.opType).toBe('Cast');
+    expect(node!.opType).toBe('TreeEnsembleRegressor');
+    expect(node!.domain).toBe('ai.onnx.ml');
+    const attr = (name: string) => node!.attribute.find((a) => a.name === name)!;
     const nodes = model.trees.reduce((n, t) => n + t.feature.length, 0);
     const leaves = model.trees.reduce((n, t) => n + t.feature.filter((f) => f < 0).length, 0);
     expect(attr('nodes_nodeids').ints).toHaveLength(nodes);
     expect(attr('target_weights').floats).toHaveLength(leaves);
     expect(attr('base_values_as_tensor').t!.doubleData[0]).toBe(model.baseScore);
-    expect(proto.graph!.input[0]!.name).toBe('x');
+    expect(graph.input[0]!.name).toBe('x');
     const names = proto.metadataProps.find((p) => p.key === 'feature_names')!.value!;
     expect(JSON.parse(names)).toEqual(['distance_km', 'speed', 'elevation', 'hour', 'noise', 'flag']);
     expect(scorer.nFeatures).toBe(6);
