@@ -55,7 +55,7 @@ describe('ONNX export', () => {
     const leaves = model.trees.reduce((n, t) => n + t.feature.filter((f) => f < 0).length, 0);
     expect(attr('nodes_nodeids').ints).toHaveLength(nodes);
     expect(attr('target_weights').floats).toHaveLength(leaves);
-    expect(attr('base_values_as_tensor').t!.doubleData[0]).toBe(model.baseScore);
+    expect(attr('base_values_as_tensor').t!.doubleData![0]).toBe(model.baseScore);
     expect(graph.input[0]!.name).toBe('x');
     const names = proto.metadataProps.find((p) => p.key === 'feature_names')!.value!;
     expect(JSON.parse(names)).toEqual(['distance_km', 'speed', 'elevation', 'hour', 'noise', 'flag']);
