@@ -13,6 +13,8 @@ export interface TemporalConfig {
   address: string;
   namespace: string;
   taskQueue: string;
+  /** task queue of the ML workflows (training, promotion, inference) */
+  mlTaskQueue?: string;
   tls?: { certPath: string; keyPath: string };
   apiKey?: string;
 }
@@ -76,6 +78,7 @@ function parseTemporal(env: Env, problems: string[]): TemporalConfig | undefined
   }
   const namespace = env.TEMPORAL_NAMESPACE?.trim() || 'default';
   const taskQueue = env.TEMPORAL_TASK_QUEUE?.trim() || 'athlete-feature-store';
+  const mlTaskQueue = env.TEMPORAL_ML_TASK_QUEUE?.trim() || 'ml';
   const certPath = env.TEMPORAL_TLS_CERT?.trim();
   const keyPath = env.TEMPORAL_TLS_KEY?.trim();
   const apiKey = env.TEMPORAL_API_KEY?.trim();
@@ -84,7 +87,7 @@ function parseTemporal(env: Env, problems: string[]): TemporalConfig | undefined
   }
   if (apiKey && certPath) problems.push('Set either TEMPORAL_API_KEY or TEMPORAL_TLS_CERT/KEY, not both.');
   const tls = certPath && keyPath ? { certPath, keyPath } : undefined;
-  return { address, namespace, taskQueue, ...(tls && { tls }), ...(apiKey && { apiKey }) };
+  return { address, namespace, taskQueue, mlTaskQueue, ...(tls && { tls }), ...(apiKey && { apiKey }) };
 }
 
 function parseClickHouse(env: Env, dataDir: string, problems: string[]): ClickHouseConfig | undefined {

@@ -16,7 +16,7 @@ describe('configuration from the environment', () => {
   it('defaults to the embedded engine in the data folder and a local dev server', () => {
     const config = loadConfig({ DATA_DIR: '/tmp/afs' });
     expect(config.clickhouse).toEqual({ kind: 'embedded', path: '/tmp/afs/clickhouse', database: 'athlete_fs' });
-    expect(config.temporal).toEqual({ address: 'localhost:7233', namespace: 'default', taskQueue: 'athlete-feature-store' });
+    expect(config.temporal).toEqual({ address: 'localhost:7233', namespace: 'default', taskQueue: 'athlete-feature-store', mlTaskQueue: 'ml' });
     expect(config.features).toEqual({ timeZone: 'UTC', buckets: 2, concurrency: 2 });
   });
 
