@@ -4,6 +4,7 @@ import { loadConfig, type AppConfig } from '../config/env.js';
 import { ensureDevServer } from '../infra/dev-server.js';
 import { connectClient } from '../infra/temporal-connection.js';
 import { featurePipeline, ingestActivities } from '../workflows/index.js';
+import { demoTimeEstimator } from './demo-ml.js';
 import { ingestTable, table } from './print.js';
 import { runMain } from './run-main.js';
 import { withInProcessWorker } from './worker-in-process.js';
@@ -21,6 +22,7 @@ runMain(async () => {
     await printLanded(ch);
     await computeFeatures(client, config);
     await printFitness(ch);
+    await demoTimeEstimator(client, config, ch);
   });
   console.log(`\nSee the workflow runs in the Temporal Web UI: ${server.uiUrl} (the dev server keeps running; stop it with npm run temporal -- stop)`);
 });
