@@ -34,7 +34,7 @@ export async function batchInference(input: BatchInferenceInput = {}): Promise<B
     unknownFieldsProblem('input', input, ['asOf', 'horizonDays', 'chunkRows']),
     dateProblem('asOf', input.asOf),
     integerProblem('horizonDays', input.horizonDays, 1, 60),
-    integerProblem('chunkRows', input.chunkRows, 100, 1_000_000),
+    integerProblem('chunkRows', input.chunkRows, 1, 1_000_000),
   ]);
   const { runId } = workflowInfo();
   const asOf = input.asOf ?? (await resolveMlAsOf());
