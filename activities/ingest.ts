@@ -17,8 +17,8 @@ export function failFastOn<T>(errorClass: abstract new (...args: never[]) => Err
 
 export function createIngestActivities(ch: ClickHouse) {
   return {
-    async planIngest(paths: string[]): Promise<IngestFile[]> {
-      return failFastOn(IngestPlanError, async () => planFiles(paths));
+    async planIngest(paths: string[], athleteId?: string): Promise<IngestFile[]> {
+      return failFastOn(IngestPlanError, async () => planFiles(paths, athleteId));
     },
 
     async ingestFile(input: { file: IngestFile; batchId: string; athleteId?: string }): Promise<IngestOutcome> {

@@ -86,6 +86,8 @@ export const REJECT_REASONS = [
   'sample_outside_activity',
   'non_increasing_stream_time',
   'duplicate_sample_time',
+  'malformed_header',
+  'unreadable_file',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
@@ -104,4 +106,45 @@ export const LIMITS = {
   maxPower: 2500,
   /** m/s: far above any athlete's peak for the sport, so only sensor and unit errors trip it */
   maxSpeed: { ride: 30, run: 12.5, swim: 3, other: 45 } satisfies Record<Sport, number>,
+} as const;
+
+const DAY_S = 86_400;
+
+/**
+ * What each stored field may hold: inside its column type (nothing ClickHouse would wrap, clamp or refuse)
+ * and inside its meaning. Outside, the record is quarantined, never stored altered.
+ */
+export const RANGES = {
+  /** Starts and threshold dates before this are typos or epoch zeros: recording devices are younger. */
+  firstDate: '1980-01-01',
+  /** A threshold may be planned ahead, but not further than this many days after the ingest. */
+  thresholdDaysAhead: 366,
+  birthYear: { min: 1900, max: 2100, integer: true },
+  /** UTC−12:00 to UTC+14:00, whole minutes (Int16 column) */
+  utcOffsetMin: { min: -720, max: 840, integer: true, unit: 'min' },
+  /** moving and elapsed time after rounding to whole seconds (UInt32 columns): one second to two weeks */
+  durationS: { min: 1, max: 14 * DAY_S, unit: 's' },
+  distanceM: { min: 0, max: 10_000_000, unit: 'm' },
+  elevationGainM: { min: 0, max: 50_000, unit: 'm' },
+  cadence: { min: 0, max: 255, unit: 'rpm' },
+  ftpW: { min: 1, max: LIMITS.maxPower, unit: 'W' },
+  avgPowerW: { min: 0, max: LIMITS.maxPower, unit: 'W' },
+  heartRate: { min: LIMITS.minHeartRate, max: LIMITS.maxHeartRate, unit: 'bpm' },
+  /** 2:00 to 30:00 min/km */
+  thresholdPaceSPerKm: { min: 120, max: 1_800, unit: 's/km' },
+  /** sample altitude (Float32): below the Dead Sea shore to above Everest, with room for barometric drift */
+  altitudeM: { min: -1_000, max: 10_000, unit: 'm' },
+  sampleDistanceM: { min: 0, max: 10_000_000, unit: 'm' },
+} as const;
+
+/**
+ * Columns a CSV header must name for each kind of file: without them no record can be read, and a file
+ * whose first line lacks them most likely has no header at all (its first record would be lost as one).
+ */
+export const KEY_COLUMNS = {
+  athletes: ['athlete_id'],
+  thresholds: ['athlete_id', 'effective_from'],
+  activities: ['activity_id', 'athlete_id'],
+  planned: ['planned_id', 'athlete_id'],
+  streams: ['activity_id', 't_s'],
 } as const;

@@ -65,8 +65,8 @@ export class SummaryIngester {
   }
 
   private validate(kind: SummaryKind, record: SourceRecord): Checked<unknown> {
-    if (!record.fields) return { ok: false, reason: 'malformed_record', detail: record.parseError ?? 'unreadable record' };
-    if (kind === 'athletes') return validateAthlete(record.fields);
+    if (!record.fields) return { ok: false, reason: record.rejectAs ?? 'malformed_record', detail: record.parseError ?? 'unreadable record' };
+    if (kind === 'athletes') return validateAthlete(record.fields, this.ctx);
     if (kind === 'thresholds') return validateThreshold(record.fields, this.ctx);
     if (kind === 'planned') return validatePlanned({ source: this.outcome.source, ...record.fields }, this.ctx);
     return validateActivity({ source: this.outcome.source, ...record.fields }, this.ctx);

@@ -1,5 +1,5 @@
 import { RecordRejected, optionalNumber, optionalString, requiredDate, requiredNumber, requiredString } from './fields.js';
-import { LIMITS, SPORTS, type PlannedActivityRow, type Sport } from './records.js';
+import { LIMITS, RANGES, SPORTS, type PlannedActivityRow, type Sport } from './records.js';
 import type { Checked, ValidationContext } from './validate.js';
 
 type Raw = Record<string, unknown>;
@@ -29,11 +29,12 @@ export function validatePlanned(raw: Raw, ctx: ValidationContext): Checked<Plann
     const sport = requiredString(raw, 'sport').toLowerCase();
     if (!(SPORTS as readonly string[]).includes(sport)) reject('unknown_sport', `sport "${sport}" is not one of ${SPORTS.join(', ')}`);
     const plannedDate = requiredDate(raw, 'planned_date');
+    if (plannedDate < RANGES.firstDate) reject('invalid_value', `planned_date ${plannedDate} is before ${RANGES.firstDate}`);
     const distance = requiredNumber(raw, 'distance_m');
     const maxDistance = LIMITS.maxSpeed[sport as Sport] * 86_400;
     if (distance <= 0 || distance > maxDistance) reject('invalid_value', `distance_m ${distance} must be above 0 and at most ${maxDistance} for ${sport}`);
     const elevation = optionalNumber(raw, 'elevation_gain_m') ?? 0;
-    if (elevation < 0) reject('invalid_value', `elevation_gain_m ${elevation} is negative`);
+    if (elevation < 0 || elevation > RANGES.elevationGainM.max) reject('invalid_value', `elevation_gain_m ${elevation} is outside 0–${RANGES.elevationGainM.max} m`);
     return {
       ok: true,
       row: {

@@ -207,7 +207,8 @@ describe('featurePipeline: bad input and run records', () => {
       expect(attempts.every((a) => a === 1)).toBe(true);
     }
     expect((badDate.error as WorkflowFailedError).cause?.message).toBe(
-      'Invalid featurePipeline input: asOf "2025-13-45" must be an existing date YYYY-MM-DD between 1970-01-01 and 2149-06-06.');
+      'Invalid featurePipeline input: asOf must be an existing date YYYY-MM-DD, got a string "2025-13-45". ' +
+        'Example: {} or {"asOf": "2025-06-30", "athleteIds": ["a0001"], "fullRecompute": false}');
     // Caught before any activity runs.
     expect(badDate.attempts).toEqual([]);
     expect((unknownAthlete.error as WorkflowFailedError).cause?.message).toBe('Unknown athlete ids: nobody');

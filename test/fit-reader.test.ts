@@ -1,9 +1,9 @@
 import { Decoder, Encoder, Profile, Stream } from '@garmin/fitsdk';
-import type { ActivityMesg, FileIdMesg, Mesg } from '@garmin/fitsdk';
+import type { ActivityMesg, FileIdMesg, Mesg, SessionMesg } from '@garmin/fitsdk';
 import { describe, expect, it } from 'vitest';
-import { InvalidFitFileError, readFitActivity } from '../ingest/readers/fit.js';
+import { InvalidFitFileError, readFitActivities, readFitActivity } from '../ingest/readers/fit.js';
 import type { StreamSample } from '../ingest/records.js';
-import { encodeFitActivity, type FitActivitySpec } from './support/fit-file.js';
+import { encodeFitActivity, encodeMultisportFit, type FitActivitySpec } from './support/fit-file.js';
 
 const start = new Date('2024-05-01T06:30:00Z');
 const ride: FitActivitySpec = {
@@ -148,5 +148,65 @@ describe('readFitActivity on unusable bytes', () => {
   it('rejects a FIT file that is not an activity', () => {
     const course = rewrite(bytes, (num, m) => (num === FILE_ID ? ({ ...m, type: 'course' } as FileIdMesg) : m));
     expect(read(course)).toThrow(/'course' file, not an activity/);
+  });
+});
+
+describe('readFitActivity: device quirks', () => {
+  const editSession = (bytes: Uint8Array, edit: (s: SessionMesg) => SessionMesg) =>
+    rewrite(bytes, (num, m) => (num === SESSION ? edit(m as SessionMesg) : m));
+
+  it('rounds the elapsed time up, so a record stamped in the last fraction of a second stays inside the activity', () => {
+    // Records at 0..599 s; the device ends the session 598.4 s after its start (rounding to nearest gives 598).
+    const bytes = editSession(encodeFitActivity({ ...ride, pauseAt: undefined }), (s) => ({ ...s, totalElapsedTime: 598.4, totalTimerTime: 598.4 }));
+    const { activity, samples } = readFitActivity(bytes, options);
+    expect(samples.at(-1)!.t_s).toBe(599);
+    expect(activity.elapsed_time_s).toBe(599);
+    expect(activity.moving_time_s).toBe(598);
+  });
+
+  it('keeps an exact elapsed time as it is', () => {
+    expect(readFitActivity(encodeFitActivity(ride), options).activity.elapsed_time_s).toBe(600);
+  });
+
+  it('stores no average power (or heart rate, or cadence) when the session says 0 and no record measured it', () => {
+    const run = encodeFitActivity({ sport: 'running', start, seconds: 120, utcOffsetMin: 0, serialNumber: 5, speed: () => 3 });
+    const zeros = editSession(run, (s) => ({ ...s, avgPower: 0, maxPower: 0, avgHeartRate: 0, maxHeartRate: 0 }));
+    expect(readFitActivity(zeros, options).activity).toMatchObject({ avg_power_w: null, avg_hr_bpm: null, max_hr_bpm: null, avg_cadence: 85 });
+  });
+
+  it('keeps an average of 0 W when the records did measure power (a ride coasted throughout)', () => {
+    const coasting = encodeFitActivity({ ...ride, power: () => 0 });
+    expect(readFitActivity(coasting, options).activity.avg_power_w).toBe(0);
+  });
+});
+
+describe('readFitActivities on a multisport file', () => {
+  const bike: FitActivitySpec = { ...ride, pauseAt: undefined, seconds: 600 };
+  const runLeg: FitActivitySpec = {
+    sport: 'running', start: new Date(start.getTime() + 660_000), seconds: 300, utcOffsetMin: 120, serialNumber: ride.serialNumber,
+    heartRate: () => 160, speed: () => 3.5,
+  };
+  const brick = encodeMultisportFit([bike, runLeg]);
+
+  it('gives one activity per session, with stable ids from the file and the session index', () => {
+    const legs = readFitActivities(brick, options);
+    const base = `fit-3391234567-${start.getTime() / 1000}`;
+    expect(legs.map((l) => l.activity.activity_id)).toEqual([`${base}-s1`, `${base}-s2`]);
+    expect(readFitActivities(brick, options).map((l) => l.activity.activity_id)).toEqual([`${base}-s1`, `${base}-s2`]);
+    expect(legs.map((l) => l.activity.sport)).toEqual(['ride', 'run']);
+    expect(legs.map((l) => l.activity.start_time_utc)).toEqual(['2024-05-01 06:30:00', '2024-05-01 06:41:00']);
+    expect(legs.map((l) => [l.activity.moving_time_s, l.activity.elapsed_time_s])).toEqual([[600, 600], [300, 300]]);
+  });
+
+  it('gives each leg its own records, timed from its own start', () => {
+    const [first, second] = readFitActivities(brick, options);
+    expect(first!.samples).toHaveLength(600);
+    expect(second!.samples).toHaveLength(300);
+    expect([second!.samples[0]!.t_s, second!.samples.at(-1)!.t_s]).toEqual([0, 299]);
+    expect(second!.samples.every((s) => s.hr_bpm === 160 && s.power_w === null && s.activity_id === second!.activity.activity_id)).toBe(true);
+  });
+
+  it('refuses to read a multisport file as one activity', () => {
+    expect(() => readFitActivity(brick, options)).toThrow(/2 sessions/);
   });
 });

@@ -1,8 +1,9 @@
 import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClickHouse } from '../clickhouse/client.js';
-import { ingestActivities, type IngestInput } from '../workflows/index.js';
+import { featurePipeline, ingestActivities, type IngestInput } from '../workflows/index.js';
 import { freshDatabase, rows } from './support/clickhouse.js';
 import { encodeFitActivity } from './support/fit-file.js';
 import { ndjson, writeFiles } from './support/files.js';
@@ -61,6 +62,69 @@ describe('ingestActivities on the Temporal dev server', () => {
 
   it('fails fast on empty input with a message that says what to pass', async () => {
     const error = await ingest({}).catch((e: unknown) => e);
-    expect(String((error as WorkflowFailedError).cause?.message)).toMatch(/needs \{ paths/);
+    expect(String((error as WorkflowFailedError).cause?.message)).toMatch(/needs paths/);
+  });
+
+  it('refuses a FIT file without an athlete before writing anything', async () => {
+    const dir = writeFiles({
+      'athletes.ndjson': ndjson([{ athlete_id: 'plan-first', name: 'P', sex: 'F', birth_year: 1990, time_zone: 'UTC' }]),
+      'ride.fit': encodeFitActivity({ sport: 'cycling', start: new Date('2025-03-02T08:00:00Z'), seconds: 60, utcOffsetMin: 0, serialNumber: 3 }),
+    });
+    const error = await ingest({ paths: [dir] }).catch((e: unknown) => e);
+    expect(String((error as WorkflowFailedError).cause?.message)).toMatch(/do not name their athlete: pass athleteId/);
+    expect(await rows(ch, `SELECT athlete_id FROM ${ch.db}.athletes WHERE athlete_id = 'plan-first'`)).toEqual([]);
+  });
+});
+
+describe('workflow input is checked before any activity runs', () => {
+  /** Runs a workflow that must fail: its failure and the activities it scheduled. A time limit turns a hang into a failure. */
+  const failing = (workflow: typeof ingestActivities | typeof featurePipeline, input: unknown) =>
+    withWorker(env, ch, async (taskQueue) => {
+      const handle = await env.client.workflow.start(workflow as typeof ingestActivities, {
+        args: [input as IngestInput], taskQueue, workflowId: `bad-input-${Date.now()}-${Math.random()}`, workflowExecutionTimeout: '60s',
+      });
+      const error = await handle.result().then(() => undefined, (e: unknown) => e);
+      const events = (await handle.fetchHistory()).events ?? [];
+      return { cause: (error as WorkflowFailedError | undefined)?.cause, activities: events.filter((e) => e.activityTaskScheduledEventAttributes).length };
+    });
+
+  const population = { seed: 1, athletes: 2, days: 3, streamShare: 0.1 };
+  const badIngestInputs: [string, unknown, RegExp][] = [
+    ['null', null, /the input must be an object, got null/],
+    ['a string', '/data/export', /the input must be an object, got a string/],
+    ['an array', ['/data/export'], /the input must be an object, got an array/],
+    ['1e12 athletes', { synthetic: { ...population, athletes: 1e12 } }, /synthetic.athletes must be within 1–100000, got 1000000000000/],
+    ['0 athletes per activity', { synthetic: { ...population, athletesPerActivity: 0 } }, /synthetic.athletesPerActivity must be within 1–1000, got 0/],
+    ['a mistyped key', { paths: ['/tmp'], athleteID: 'a1' }, /unknown key "athleteID" \(did you mean "athleteId"\?\)/],
+    ['dryRun', { paths: ['/tmp'], dryRun: true }, /unknown key "dryRun"/],
+    ['a share as text', { synthetic: { ...population, streamShare: '0.3' } }, /synthetic.streamShare must be a number, got a string "0.3"/],
+    ['a date that does not exist', { synthetic: { ...population, endDate: '2025-02-30' } }, /synthetic.endDate must be an existing date YYYY-MM-DD, got a string "2025-02-30"/],
+  ];
+
+  for (const [what, input, message] of badIngestInputs) {
+    it(`ingestActivities refuses ${what} at once, non-retryably`, async () => {
+      const { cause, activities } = await failing(ingestActivities, input);
+      expect(cause).toBeInstanceOf(ApplicationFailure);
+      expect((cause as ApplicationFailure).nonRetryable).toBe(true);
+      expect((cause as ApplicationFailure).type).toBe('InvalidInput');
+      expect(cause!.message).toMatch(message);
+      expect(cause!.message.length).toBeLessThan(1_000);
+      expect(activities).toBe(0);
+    });
+  }
+
+  it('featurePipeline refuses null and unknown keys the same way', async () => {
+    for (const [input, message] of [[null, /must be an object, got null/], [{ athleteID: ['a1'], dryRun: true }, /unknown key "athleteID" \(did you mean "athleteIds"\?\).*unknown key "dryRun"/]] as const) {
+      const { cause, activities } = await failing(featurePipeline, input);
+      expect((cause as ApplicationFailure).type).toBe('InvalidInput');
+      expect(cause!.message).toMatch(message);
+      expect(activities).toBe(0);
+    }
+  });
+
+  it('names 100,000 unknown athletes in a message that fits on a screen', async () => {
+    const athleteIds = Array.from({ length: 100_000 }, (_, i) => `nobody${i}`);
+    const { cause } = await failing(featurePipeline, { athleteIds });
+    expect(cause!.message).toMatch(/^Unknown athlete ids: nobody\d+, nobody\d+, nobody\d+, nobody\d+, nobody\d+ and 99,995 more$/);
   });
 });

@@ -28,11 +28,12 @@ describe('ML activities (real ClickHouse, mocked activity context)', () => {
     const env = new MockActivityEnvironment();
     const beats: Record<string, unknown>[] = [];
     env.on('heartbeat', (d: Record<string, unknown>) => beats.push(d));
+    const call = <A, R>(fn: (input: A) => Promise<R>, input: A) => env.run(fn, input) as Promise<R>;
 
-    const spec = await env.run(activities.buildTrainingSet, { trainingSetId: 'ts-a', asOf: '2025-04-11', split: { testWeeks: 2, validWeeks: 2 } });
+    const spec = await call(activities.buildTrainingSet, { trainingSetId: 'ts-a', asOf: '2025-04-11', split: { testWeeks: 2, validWeeks: 2 } });
     expect(spec.splits.test.rows).toBe(14);
     const input = { runId: 'run-a', trainingSetId: 'ts-a', params: { nTrees: 5, earlyStoppingRounds: 0, subsample: 1, colsampleByTree: 1 } };
-    const first = await env.run(activities.trainCandidate, input);
+    const first = await call(activities.trainCandidate, input);
     const trees = beats.filter((b) => b.step === 'train' && typeof b.iteration === 'number');
     expect(trees.map((b) => b.iteration)).toEqual([1, 2, 3, 4, 5]);
     for (const b of trees) expect(b.validRmse).toEqual(expect.any(Number));
@@ -40,18 +41,18 @@ describe('ML activities (real ClickHouse, mocked activity context)', () => {
     expect(first.parityMaxRelError).toBeLessThanOrEqual(1e-4);
 
     // A retried activity (same run) trains the same model and finds its version registered.
-    const retried = await env.run(activities.trainCandidate, input);
+    const retried = await call(activities.trainCandidate, input);
     expect(retried.version).toBe(1);
     expect(retried.metrics).toEqual(first.metrics);
     expect(await rows(ch, `SELECT version FROM ${ch.db}.model_versions FINAL`)).toHaveLength(1);
 
-    await env.run(activities.promoteModel, { version: 1, changeId: 'c1', changedBy: 'test', reason: 'test' });
-    await env.run(activities.promoteModel, { version: 1, changeId: 'c1', changedBy: 'test', reason: 'test' }); // retried: no second change
+    await call(activities.promoteModel, { version: 1, changeId: 'c1', changedBy: 'test', reason: 'test' });
+    await call(activities.promoteModel, { version: 1, changeId: 'c1', changedBy: 'test', reason: 'test' }); // retried: no second change
     expect(await rows(ch, `SELECT change_id FROM ${ch.db}.model_aliases FINAL`)).toHaveLength(1);
 
     const before = loadedModelCount();
     for (const asOf of ['2025-04-08', '2025-04-09']) {
-      await env.run(activities.scoreBatch, { kind: 'activity', asOf, version: 1, runId: 'infer', horizonDays: 7, chunkRows: 10 });
+      await call(activities.scoreBatch, { kind: 'activity' as const, asOf, version: 1, runId: 'infer', horizonDays: 7, chunkRows: 10 });
     }
     expect(loadedModelCount()).toBe(before + 1);
     const errors = await rows<{ n: string }>(ch, `SELECT count() AS n FROM ${ch.db}.prediction_errors FINAL`);

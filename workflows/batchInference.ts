@@ -2,7 +2,7 @@ import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { MlActivities } from '../activities/index.js';
 import type { Metrics } from '../ml/registry/metrics.js';
 import { INVALID_INPUT, surfacingFailure } from './failures.js';
-import { dateProblem, integerProblem, rejectProblems, unknownFieldsProblem } from './input.js';
+import { checkInput, STORABLE_DATES, type ObjectSchema } from './input.js';
 
 export interface BatchInferenceInput {
   /** default today in PIPELINE_TIME_ZONE */
@@ -24,18 +24,20 @@ export interface BatchInferenceSummary {
   liveError?: Metrics;
 }
 
+const INFERENCE_INPUT: ObjectSchema = {
+  asOf: { type: 'date', optional: true, ...STORABLE_DATES },
+  horizonDays: { type: 'integer', optional: true, min: 1, max: 60 },
+  chunkRows: { type: 'integer', optional: true, min: 1, max: 1_000_000 },
+};
+const INFERENCE_USAGE = '{"asOf": "2026-11-01", "horizonDays": 7, "chunkRows": 20000} (every field optional)';
+
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: [INVALID_INPUT] };
 const { resolveMlAsOf, checkInferenceReady, liveError } = proxyActivities<MlActivities>({ startToCloseTimeout: '5 minutes', retry });
 const { scoreBatch } = proxyActivities<MlActivities>({ startToCloseTimeout: '2 hours', heartbeatTimeout: '1 minute', retry });
 
 /** Like score_batch: the champion scores the planned activities and yesterday's completed ones (live error). */
-export async function batchInference(input: BatchInferenceInput = {}): Promise<BatchInferenceSummary> {
-  rejectProblems('batchInference', [
-    unknownFieldsProblem('input', input, ['asOf', 'horizonDays', 'chunkRows']),
-    dateProblem('asOf', input.asOf),
-    integerProblem('horizonDays', input.horizonDays, 1, 60),
-    integerProblem('chunkRows', input.chunkRows, 1, 1_000_000),
-  ]);
+export async function batchInference(rawInput: BatchInferenceInput = {}): Promise<BatchInferenceSummary> {
+  const input = checkInput<BatchInferenceInput>('batchInference', INFERENCE_INPUT, rawInput ?? {}, INFERENCE_USAGE);
   const { runId } = workflowInfo();
   const asOf = input.asOf ?? (await resolveMlAsOf());
   const ready = await surfacingFailure(checkInferenceReady({ asOf }));

@@ -3,7 +3,8 @@ import type { Activities, FeatureStep, FeatureStepInput } from '../activities/in
 import type { TableOfStep } from '../features/catalog.js';
 import type { QualityCheck } from '../features/pipeline/checks.js';
 import { forEachBounded } from './concurrency.js';
-import { DATA_QUALITY, INVALID_INPUT, invalidInput, surfacingFailure } from './failures.js';
+import { DATA_QUALITY, INVALID_INPUT, surfacingFailure } from './failures.js';
+import { checkInput, STORABLE_DATES, type ObjectSchema } from './input.js';
 
 export interface FeaturePipelineInput {
   /** 'YYYY-MM-DD'; default: today in PIPELINE_TIME_ZONE */
@@ -48,8 +49,8 @@ const TABLE_OF_STEP: TableOfStep = {
 };
 
 /** activity features → daily load on the date spine → rolling and weekly features in parallel → checks. */
-export async function featurePipeline(input: FeaturePipelineInput = {}): Promise<FeaturePipelineSummary> {
-  validate(input);
+export async function featurePipeline(rawInput: FeaturePipelineInput = {}): Promise<FeaturePipelineSummary> {
+  const input = checkInput<FeaturePipelineInput>('featurePipeline', FEATURE_INPUT, rawInput, FEATURE_USAGE);
   const { runId, runStartTime } = workflowInfo();
   const plan = await surfacingFailure(planFeatureRun({ ...input, runId, version: runStartTime.getTime() }));
   const rowsWritten: Record<string, number> = {};
@@ -83,28 +84,14 @@ export async function featurePipeline(input: FeaturePipelineInput = {}): Promise
   }
 }
 
-function validate(input: FeaturePipelineInput): void {
-  const problems = [
-    input.asOf !== undefined && !isStorableDate(input.asOf) &&
-      `asOf "${input.asOf}" must be an existing date YYYY-MM-DD between ${FIRST_DATE} and ${LAST_DATE}`,
-    input.athleteIds !== undefined && (!Array.isArray(input.athleteIds) || input.athleteIds.some((id) => typeof id !== 'string' || id === '')) &&
-      'athleteIds must be a list of athlete ids',
-    input.fullRecompute !== undefined && typeof input.fullRecompute !== 'boolean' && 'fullRecompute must be true or false',
-  ].filter(Boolean);
-  if (problems.length > 0) throw invalidInput(`Invalid featurePipeline input: ${problems.join('; ')}.`);
-}
-
 /**
- * The range of ClickHouse's Date. ClickHouse takes a date that does not exist (2025-13-45) or lies outside it
- * without an error, as another date (2025-02-30 as 2025-03-02, 2025-13-45 as 1970-01-01): the run would succeed
- * for that other day and advance the watermark past the data it never computed.
+ * asOf within ClickHouse's Date range: ClickHouse takes a date that does not exist (2025-13-45) or lies
+ * outside it without an error, as another date: the run would succeed for that other day and advance the
+ * watermark past the data it never computed.
  */
-const FIRST_DATE = '1970-01-01';
-const LAST_DATE = '2149-06-06';
-
-function isStorableDate(text: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!m) return false;
-  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return date.toISOString().slice(0, 10) === text && text >= FIRST_DATE && text <= LAST_DATE;
-}
+const FEATURE_INPUT: ObjectSchema = {
+  asOf: { type: 'date', optional: true, ...STORABLE_DATES },
+  athleteIds: { type: 'array', optional: true, maxItems: 100_000, items: { type: 'string', maxLength: 256 } },
+  fullRecompute: { type: 'boolean', optional: true },
+};
+const FEATURE_USAGE = '{} or {"asOf": "2025-06-30", "athleteIds": ["a0001"], "fullRecompute": false}';

@@ -2,8 +2,10 @@ import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { PopulationOptions } from '../generator/index.js';
 import type { IngestOutcome } from '../ingest/outcome.js';
+import type { RejectReason } from '../ingest/records.js';
 import { forEachBounded } from './concurrency.js';
-import { invalidInput, surfacingFailure } from './failures.js';
+import { surfacingFailure } from './failures.js';
+import { checkInput, failInput, STORABLE_DATES, type ObjectSchema } from './input.js';
 
 export interface IngestInput {
   /** files or directories on the worker's machine */
@@ -19,12 +21,43 @@ export interface IngestInput {
   };
 }
 
+type SourceTotals = Pick<IngestOutcome, 'records' | 'inserted' | 'unchanged'> & { sources: number; rejected: number };
+
+/** Bounded whatever the number of files: totals, per kind and per reject reason, and the first sources in detail. */
 export interface IngestSummary {
+  /** the first MAX_LISTED_SOURCES sources in ingest order */
   sources: IngestOutcome[];
+  /** sources ingested but not listed in `sources` */
+  sourcesNotListed: number;
+  byKind: Partial<Record<IngestOutcome['kind'], SourceTotals>>;
+  rejectedByReason: Partial<Record<RejectReason, number>>;
   inserted: number;
   unchanged: number;
   rejected: number;
 }
+
+/** Per-source detail kept in the result: a workflow result is limited to 2 MB, and a screen to fewer lines. */
+export const MAX_LISTED_SOURCES = 50;
+
+const SYNTHETIC_INPUT: ObjectSchema = {
+  seed: { type: 'integer', min: 0, max: 2 ** 32 - 1 },
+  athletes: { type: 'integer', min: 1, max: 100_000 },
+  days: { type: 'integer', min: 1, max: 3_660 },
+  streamShare: { type: 'number', min: 0, max: 1 },
+  endDate: { type: 'date', optional: true, min: '1980-01-01', max: STORABLE_DATES.max },
+  dirtyShare: { type: 'number', optional: true, min: 0, max: 1 },
+  athletesPerActivity: { type: 'integer', optional: true, min: 1, max: 1_000 },
+  since: { type: 'date', optional: true, ...STORABLE_DATES },
+};
+const INGEST_INPUT: ObjectSchema = {
+  paths: { type: 'array', optional: true, maxItems: 1_000, items: { type: 'string', maxLength: 4_096 } },
+  athleteId: { type: 'string', optional: true, maxLength: 256 },
+  synthetic: { type: 'object', optional: true, fields: SYNTHETIC_INPUT },
+};
+const INGEST_USAGE = '{"paths": ["/abs/dir"], "athleteId": "a1"} or {"synthetic": {"seed": 7, "athletes": 50, "days": 365, "streamShare": 0.1}}';
+/** Every slice is one activity in the workflow's history, which Temporal caps (51,200 events). */
+const MAX_SLICES = 5_000;
+const DEFAULT_PER_SLICE = 25;
 
 const { planIngest } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -41,19 +74,17 @@ const { ingestFile, ingestSynthetic } = proxyActivities<Activities>({
  * Files in dependency order (athletes, thresholds, activities, FIT, streams), one activity per file;
  * then the synthetic population, one activity per slice of athletes.
  */
-export async function ingestActivities(input: IngestInput = {}): Promise<IngestSummary> {
-  if (!input.paths?.length && !input.synthetic) {
-    throw invalidInput('ingestActivities needs { paths: [...] } (files or directories to ingest) or { synthetic: { seed, athletes, days, streamShare } }.');
-  }
+export async function ingestActivities(rawInput: IngestInput = {}): Promise<IngestSummary> {
+  const input = checkIngestInput(rawInput);
   const sources: IngestOutcome[] = [];
-  const files = input.paths?.length ? await surfacingFailure(planIngest(input.paths)) : [];
+  const files = input.paths?.length ? await surfacingFailure(planIngest(input.paths, input.athleteId)) : [];
   for (const [index, file] of files.entries()) {
     sources.push(await surfacingFailure(ingestFile({ file, batchId: batchId(`file${index}`), athleteId: input.athleteId })));
   }
   if (input.synthetic) {
     const options = populationOptions(input.synthetic);
     // A slice of 25 athletes stages a few million samples: enough to amortize each statement, small enough for memory.
-    const perSlice = input.synthetic.athletesPerActivity ?? 25;
+    const perSlice = input.synthetic.athletesPerActivity ?? DEFAULT_PER_SLICE;
     const starts = Array.from({ length: Math.ceil(options.athletes / perSlice) }, (_, i) => i * perSlice);
     const slices: IngestOutcome[] = [];
     // Two at a time: one slice's TypeScript work overlaps the other's ClickHouse statements.
@@ -70,28 +101,49 @@ function batchId(part: string): string {
   return `${workflowInfo().workflowId}-${part}`.replace(/[^A-Za-z0-9_.:@-]/g, '_');
 }
 
+function checkIngestInput(raw: unknown): IngestInput {
+  const input = checkInput<IngestInput>('ingestActivities', INGEST_INPUT, raw, INGEST_USAGE);
+  const synthetic = input.synthetic;
+  const slices = synthetic ? Math.ceil(synthetic.athletes / (synthetic.athletesPerActivity ?? DEFAULT_PER_SLICE)) : 0;
+  failInput('ingestActivities', [
+    !input.paths?.length && !synthetic && 'needs paths (files or directories to ingest) or synthetic (a population to generate)',
+    slices > MAX_SLICES && `synthetic.athletes / athletesPerActivity makes ${slices} slices, at most ${MAX_SLICES}: raise athletesPerActivity`,
+    synthetic?.endDate !== undefined && synthetic.endDate > today() && `synthetic.endDate ${synthetic.endDate} is after today (${today()}): every activity would start in the future`,
+  ].filter((p): p is string => typeof p === 'string'), INGEST_USAGE);
+  return input;
+}
+
+/** Workflow time is replay-safe. */
+function today(): string {
+  return new Date(Date.now()).toISOString().slice(0, 10);
+}
+
 function populationOptions(synthetic: NonNullable<IngestInput['synthetic']>): PopulationOptions {
   const { seed, athletes, days, streamShare, dirtyShare } = synthetic;
-  const problems = [
-    !Number.isInteger(seed) && 'seed must be an integer',
-    !(Number.isInteger(athletes) && athletes > 0) && 'athletes must be a positive integer',
-    !(Number.isInteger(days) && days > 0) && 'days must be a positive integer',
-    !(streamShare >= 0 && streamShare <= 1) && 'streamShare must be between 0 and 1',
-    synthetic.endDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(synthetic.endDate) && 'endDate must be YYYY-MM-DD',
-    synthetic.since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(synthetic.since) && 'since must be YYYY-MM-DD',
-  ].filter(Boolean);
-  if (problems.length > 0) throw invalidInput(`Invalid synthetic population: ${problems.join('; ')}.`);
-  // Workflow time is replay-safe; yesterday keeps every generated start in the past.
+  // Yesterday keeps every generated start in the past.
   const endDate = synthetic.endDate ?? new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
   return { seed, athletes, days, streamShare, endDate, ...(dirtyShare !== undefined && { dirtyShare }) };
 }
 
 export function summarize(sources: IngestOutcome[]): IngestSummary {
-  const sum = (f: (o: IngestOutcome) => number) => sources.reduce((total, o) => total + f(o), 0);
-  return {
-    sources,
-    inserted: sum((o) => o.inserted),
-    unchanged: sum((o) => o.unchanged),
-    rejected: sum((o) => Object.values(o.rejected).reduce((a, b) => a + (b ?? 0), 0)),
+  const summary: IngestSummary = {
+    sources: sources.slice(0, MAX_LISTED_SOURCES), sourcesNotListed: Math.max(0, sources.length - MAX_LISTED_SOURCES),
+    byKind: {}, rejectedByReason: {}, inserted: 0, unchanged: 0, rejected: 0,
   };
+  for (const o of sources) {
+    const rejected = Object.values(o.rejected).reduce((a, b) => a + (b ?? 0), 0);
+    const kind = (summary.byKind[o.kind] ??= { sources: 0, records: 0, inserted: 0, unchanged: 0, rejected: 0 });
+    kind.sources += 1;
+    kind.records += o.records;
+    kind.inserted += o.inserted;
+    kind.unchanged += o.unchanged;
+    kind.rejected += rejected;
+    for (const [reason, n] of Object.entries(o.rejected) as [RejectReason, number][]) {
+      summary.rejectedByReason[reason] = (summary.rejectedByReason[reason] ?? 0) + n;
+    }
+    summary.inserted += o.inserted;
+    summary.unchanged += o.unchanged;
+    summary.rejected += rejected;
+  }
+  return summary;
 }

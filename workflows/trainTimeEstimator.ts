@@ -3,7 +3,7 @@ import type { CandidateSummary, MlActivities } from '../activities/index.js';
 import type { GbdtParams } from '../ml/gbdt/types.js';
 import type { Metrics } from '../ml/registry/metrics.js';
 import { INVALID_INPUT, surfacingFailure } from './failures.js';
-import { dateProblem, integerProblem, numberProblem, rejectProblems, unknownFieldsProblem, type Problem } from './input.js';
+import { checkInput, STORABLE_DATES, type ObjectSchema } from './input.js';
 
 export interface TrainTimeEstimatorInput {
   /** labels are completed activities before this date; default today in PIPELINE_TIME_ZONE */
@@ -34,9 +34,21 @@ export interface TrainTimeEstimatorSummary {
   secondsPerStep: Record<string, number>;
 }
 
-const PARAM_KEYS: readonly (keyof GbdtParams)[] = [
-  'nTrees', 'maxDepth', 'maxLeaves', 'learningRate', 'l2', 'minChildWeight', 'subsample', 'colsampleByTree', 'maxBins', 'earlyStoppingRounds', 'seed',
-];
+/** Types and wide bounds here; the trainer checks the exact ranges (its message comes through, not retried). */
+const number = { type: 'number', optional: true, min: 0, max: 1e9 } as const;
+const integer = { type: 'integer', optional: true, min: 0, max: 1e9 } as const;
+const PARAMS: Record<keyof GbdtParams, ObjectSchema[string]> = {
+  nTrees: integer, maxDepth: integer, maxLeaves: integer, learningRate: number, l2: number, minChildWeight: number,
+  subsample: number, colsampleByTree: number, maxBins: integer, earlyStoppingRounds: integer, seed: integer,
+};
+const TRAIN_INPUT: ObjectSchema = {
+  asOf: { type: 'date', optional: true, ...STORABLE_DATES },
+  params: { type: 'object', optional: true, fields: PARAMS },
+  testWeeks: { type: 'integer', optional: true, min: 1, max: 52 },
+  validWeeks: { type: 'integer', optional: true, min: 1, max: 52 },
+  margin: { type: 'number', optional: true, min: 0, max: 0.9 },
+};
+const TRAIN_USAGE = '{"asOf": "2026-11-01", "params": {"nTrees": 300, "maxDepth": 6}, "testWeeks": 4, "validWeeks": 4, "margin": 0.02} (every field optional)';
 
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: [INVALID_INPUT] };
 const { resolveMlAsOf, buildTrainingSet, applyPromotionGate, recordMlRun } = proxyActivities<MlActivities>({ startToCloseTimeout: '30 minutes', heartbeatTimeout: '1 minute', retry });
@@ -44,8 +56,8 @@ const { resolveMlAsOf, buildTrainingSet, applyPromotionGate, recordMlRun } = pro
 const { trainCandidate } = proxyActivities<MlActivities>({ startToCloseTimeout: '4 hours', heartbeatTimeout: '3 minutes', retry });
 
 /** training set → train (heartbeats: iteration, validation loss) → evaluate vs baseline and champion → ONNX + parity → register → gate. */
-export async function trainTimeEstimator(input: TrainTimeEstimatorInput = {}): Promise<TrainTimeEstimatorSummary> {
-  validate(input);
+export async function trainTimeEstimator(rawInput: TrainTimeEstimatorInput = {}): Promise<TrainTimeEstimatorSummary> {
+  const input = checkInput<TrainTimeEstimatorInput>('trainTimeEstimator', TRAIN_INPUT, rawInput ?? {}, TRAIN_USAGE);
   const { workflowId, runId } = workflowInfo();
   const asOf = input.asOf ?? (await resolveMlAsOf());
   const trainingSetId = `ts-${runId}`;
@@ -82,20 +94,4 @@ export async function trainTimeEstimator(input: TrainTimeEstimatorInput = {}): P
     await recordMlRun({ ...run, status: 'failed', error: error instanceof Error ? error.message : String(error) });
     throw error;
   }
-}
-
-function validate(input: TrainTimeEstimatorInput): void {
-  const params = input.params as Record<string, unknown> | undefined;
-  const paramProblems: Problem[] = params && typeof params === 'object' && !Array.isArray(params)
-    ? Object.entries(params).map(([k, v]) => typeof v !== 'number' || !Number.isFinite(v) ? `params.${k} must be a number` : false)
-    : [];
-  rejectProblems('trainTimeEstimator', [
-    unknownFieldsProblem('input', input, ['asOf', 'params', 'testWeeks', 'validWeeks', 'margin']),
-    dateProblem('asOf', input.asOf),
-    unknownFieldsProblem('params', input.params, PARAM_KEYS),
-    ...paramProblems,
-    integerProblem('testWeeks', input.testWeeks, 1, 52),
-    integerProblem('validWeeks', input.validWeeks, 1, 52),
-    numberProblem('margin', input.margin, 0, 0.9),
-  ]);
 }

@@ -1,6 +1,7 @@
 import type { ClickHouse } from '../../clickhouse/client.js';
 import * as sql from './plan.sql.js';
 import { insertRunningRun } from './runs.sql.js';
+import { truncatedList } from '../../workflows/input.js';
 
 export interface FeatureRunRequest {
   runId: string;
@@ -36,7 +37,8 @@ export async function planFeatureRun(ch: ClickHouse, request: FeatureRunRequest)
   const select = async <T>(query: string, params: Record<string, unknown>) =>
     (await ch.client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>();
   const unknown = await select<{ athlete_id: string }>(sql.unknownAthletes(ch.db), { athleteIds: request.athleteIds });
-  if (unknown.length > 0) throw new FeatureInputError(`Unknown athlete ids: ${unknown.map((u) => u.athlete_id).join(', ')}`);
+  // Listed in part: 100,000 unknown ids must still make a message that fits on a screen.
+  if (unknown.length > 0) throw new FeatureInputError(`Unknown athlete ids: ${truncatedList(unknown.map((u) => u.athlete_id))}`);
 
   const [stored] = await select<{ since: string; watermark: string }>(sql.existingRun(ch.db), { runId: request.runId });
   const since = stored?.since ?? (await select<{ watermark: string }>(sql.lastWatermark(ch.db), { runId: request.runId }))[0]?.watermark ?? EPOCH;

@@ -28,33 +28,96 @@ type RawActivityRow = { [K in keyof ActivityRow]: ActivityRow[K] | null };
 
 const SPORT_BY_FIT_SPORT: Record<string, Sport> = { cycling: 'ride', running: 'run', swimming: 'swim' };
 
-export function readFitActivity(bytes: Uint8Array, options: FitReadOptions): FitActivity {
+/**
+ * Every session of a FIT activity file as an activity with its samples. A multisport file (a triathlon,
+ * a brick) holds one session per leg (transitions included): each becomes its own activity, with an id
+ * from the file and the session's index, so re-ingesting the file replaces rather than duplicates them.
+ */
+export function readFitActivities(bytes: Uint8Array, options: FitReadOptions): FitActivity[] {
   const messages = decodeFit(bytes);
-  requireActivityFile(messages.fileIdMesgs?.[0]);
-  const session = onlySession(messages.sessionMesgs);
+  const fileId = messages.fileIdMesgs?.[0];
+  requireActivityFile(fileId);
+  const sessions = messages.sessionMesgs ?? [];
+  if (sessions.length === 0) throw new InvalidFitFileError('FIT file has no session message (no activity summary)');
   const records = messages.recordMesgs ?? [];
   if (records.length === 0) throw new InvalidFitFileError('FIT file has no record messages (no samples)');
-  const start = sessionStart(session, records);
-  const activityId = fitActivityId(messages.fileIdMesgs?.[0], start);
-  const activity: RawActivityRow = {
-    activity_id: activityId,
-    athlete_id: options.athleteId,
+  // Only the first session may borrow its start from the first record: later legs start later.
+  const starts = sessions.map((session, index) => sessionStart(session, index === 0 ? records : [], index));
+  const recordsOf = splitRecords(records, starts);
+  const context = {
+    utcOffsetMin: utcOffsetMin(messages.activityMesgs?.[0]) ?? options.fallbackUtcOffsetMin ?? null,
+    device: describeDevice(fileId, creatorDevice(messages.deviceInfoMesgs)),
+  };
+  return sessions.map((session, index) => {
+    const start = starts[index]!;
+    const base = fitActivityId(fileId, starts[0]!);
+    // A one-session file keeps the id it always had; legs of a multisport file are numbered from 1.
+    const activityId = sessions.length === 1 ? base : `${base}-s${index + 1}`;
+    const own = recordsOf[index]!;
+    return { activity: activityRow(session, own, { ...options, ...context, activityId, start }), samples: toSamples(own, start, activityId) };
+  });
+}
+
+/** A single-session file's activity; a multisport file is refused here (use readFitActivities). */
+export function readFitActivity(bytes: Uint8Array, options: FitReadOptions): FitActivity {
+  const activities = readFitActivities(bytes, options);
+  if (activities.length > 1) throw new InvalidFitFileError(`FIT file has ${activities.length} sessions: read it with readFitActivities`);
+  return activities[0]!;
+}
+
+interface SessionContext extends FitReadOptions {
+  activityId: string;
+  start: Date;
+  utcOffsetMin: number | null;
+  device: string | null;
+}
+
+function activityRow(session: SessionMesg, records: RecordMesg[], c: SessionContext): Record<string, unknown> {
+  const has = (channel: keyof RecordMesg) => records.some((r) => r[channel] != null);
+  const row: RawActivityRow = {
+    activity_id: c.activityId,
+    athlete_id: c.athleteId,
     sport: toSport(session.sport),
-    start_time_utc: formatUtc(start),
+    start_time_utc: formatUtc(c.start),
     // Unknown offset stays null: validation then derives it from the athlete's time zone.
-    utc_offset_min: utcOffsetMin(messages.activityMesgs?.[0]) ?? options.fallbackUtcOffsetMin ?? null,
+    utc_offset_min: c.utcOffsetMin,
     distance_m: tidy(session.totalDistance),
     moving_time_s: roundOrNull(session.totalTimerTime),
-    elapsed_time_s: roundOrNull(session.totalElapsedTime),
+    // Up, not to nearest: records are stamped in whole seconds, and the last one may fall in the final
+    // fraction of a second (elapsed 598.4 s, last record at 599 s); rounding down would put it outside.
+    elapsed_time_s: session.totalElapsedTime == null ? null : Math.ceil(session.totalElapsedTime - 1e-6),
     elevation_gain_m: session.totalAscent ?? null,
-    avg_hr_bpm: session.avgHeartRate ?? null,
-    max_hr_bpm: session.maxHeartRate ?? null,
-    avg_power_w: session.avgPower ?? null,
-    avg_cadence: session.avgCadence ?? null,
-    device: describeDevice(messages.fileIdMesgs?.[0], creatorDevice(messages.deviceInfoMesgs)),
-    source: options.source,
+    avg_hr_bpm: measured(session.avgHeartRate, has('heartRate')),
+    max_hr_bpm: measured(session.maxHeartRate, has('heartRate')),
+    avg_power_w: measured(session.avgPower, has('power')),
+    avg_cadence: measured(session.avgCadence, has('cadence')),
+    device: c.device,
+    source: c.source,
   };
-  return { activity, samples: toSamples(records, start, activityId) };
+  return row;
+}
+
+/**
+ * A device without the sensor writes 0 for the session's average (0 W, 0 bpm) rather than leaving it out.
+ * Without a single reading in the records that 0 is "not measured", not a measurement.
+ */
+function measured(value: number | null | undefined, channelRecorded: boolean): number | null {
+  if (value == null) return null;
+  return value === 0 && !channelRecorded ? null : value;
+}
+
+/** Each record goes to the last session that started at or before it (records before the first: the first). */
+function splitRecords(records: RecordMesg[], starts: Date[]): RecordMesg[][] {
+  const parts: RecordMesg[][] = starts.map(() => []);
+  for (const record of records) {
+    const at = asDate(record.timestamp)?.getTime();
+    let index = 0;
+    if (at !== undefined) {
+      for (let i = 1; i < starts.length; i += 1) if (starts[i]!.getTime() <= at) index = i;
+    }
+    parts[index]!.push(record);
+  }
+  return parts;
 }
 
 function decodeFit(bytes: Uint8Array): FitMessages {
@@ -87,19 +150,9 @@ function requireActivityFile(fileId: FileIdMesg | undefined): void {
   }
 }
 
-function onlySession(sessions: SessionMesg[] | undefined): SessionMesg {
-  const [first, ...rest] = sessions ?? [];
-  if (first === undefined) throw new InvalidFitFileError('FIT file has no session message (no activity summary)');
-  // A multisport file (e.g. a triathlon) is several activities in one; summing them into one row would be wrong.
-  if (rest.length > 0) {
-    throw new InvalidFitFileError(`FIT file has ${rest.length + 1} sessions; multisport files are not supported`);
-  }
-  return first;
-}
-
-function sessionStart(session: SessionMesg, records: RecordMesg[]): Date {
+function sessionStart(session: SessionMesg, records: RecordMesg[], index: number): Date {
   const start = asDate(session.startTime) ?? asDate(records[0]?.timestamp);
-  if (start === null) throw new InvalidFitFileError('FIT session has no start time and its first record no timestamp');
+  if (start === null) throw new InvalidFitFileError(`FIT session ${index + 1} has no start time${index === 0 ? ' and its first record no timestamp' : ''}`);
   return start;
 }
 

@@ -46,28 +46,47 @@ interface Totals {
 }
 
 export function encodeFitActivity(spec: FitActivitySpec): Uint8Array {
-  checkSpec(spec);
-  // FIT timestamps are whole seconds.
-  const startS = Math.floor(Utils.convertDateToDateTime(spec.start));
-  const records = recordMesgs(spec, startS);
-  const totals = summarize(spec, records);
-  const endS = startS + spec.seconds;
+  return encodeMultisportFit([spec]);
+}
+
+/**
+ * A multisport file (a brick, a triathlon) as devices write it: one file_id, then per leg its timer events,
+ * records, lap and session, and one activity message with the number of sessions. Legs must not overlap.
+ */
+export function encodeMultisportFit(legs: FitActivitySpec[]): Uint8Array {
+  legs.forEach(checkSpec);
   const encoder = new Encoder();
   const write = (mesgNum: string, mesg: Mesg) => encoder.onMesg(mesgNumber(mesgNum), mesg);
-  write('FILE_ID', fileIdMesg(spec, startS));
-  write('DEVICE_INFO', deviceInfoMesg(spec, startS));
-  write('EVENT', timerEvent(startS, 'start'));
-  for (const record of records) {
-    if (spec.pauseAt && record.timestamp === startS + spec.pauseAt.to) write('EVENT', timerEvent(record.timestamp, 'start'));
-    write('RECORD', record);
-    if (spec.pauseAt && record.timestamp === startS + spec.pauseAt.from - 1) {
-      write('EVENT', timerEvent(startS + spec.pauseAt.from, 'stopAll'));
+  const first = legs[0]!;
+  const firstStartS = Math.floor(Utils.convertDateToDateTime(first.start));
+  write('FILE_ID', fileIdMesg(first, firstStartS));
+  write('DEVICE_INFO', deviceInfoMesg(first, firstStartS));
+  let endS = firstStartS;
+  let timerTime = 0;
+  for (const [index, spec] of legs.entries()) {
+    // FIT timestamps are whole seconds.
+    const startS = Math.floor(Utils.convertDateToDateTime(spec.start));
+    if (startS < endS) throw new Error(`leg ${index + 1} starts before the previous leg ends`);
+    const records = recordMesgs(spec, startS);
+    const totals = summarize(spec, records);
+    endS = startS + spec.seconds;
+    timerTime += totals.timerTime;
+    write('EVENT', timerEvent(startS, 'start'));
+    for (const record of records) {
+      if (spec.pauseAt && record.timestamp === startS + spec.pauseAt.to) write('EVENT', timerEvent(record.timestamp, 'start'));
+      write('RECORD', record);
+      if (spec.pauseAt && record.timestamp === startS + spec.pauseAt.from - 1) {
+        write('EVENT', timerEvent(startS + spec.pauseAt.from, 'stopAll'));
+      }
     }
+    write('EVENT', timerEvent(endS, 'stopAll'));
+    const lap: LapMesg = { ...lapMesg(spec, startS, endS, totals), messageIndex: index };
+    write('LAP', lap);
+    const session: SessionMesg = { ...sessionMesg(spec, startS, endS, totals), messageIndex: index, firstLapIndex: index };
+    write('SESSION', session);
   }
-  write('EVENT', timerEvent(endS, 'stopAll'));
-  write('LAP', lapMesg(spec, startS, endS, totals));
-  write('SESSION', sessionMesg(spec, startS, endS, totals));
-  write('ACTIVITY', activityMesg(spec, endS, totals));
+  const activity: ActivityMesg = { ...activityMesg(first, endS, { timerTime } as Totals), numSessions: legs.length };
+  write('ACTIVITY', activity);
   return encoder.close();
 }
 
