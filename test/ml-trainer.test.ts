@@ -115,6 +115,17 @@ describe('trainer: determinism and limits', () => {
   });
 });
 
+describe('trainer: degenerate input', () => {
+  it('stays finite when a tree samples no rows and l2 is 0, and on a constant label', () => {
+    const tiny = rows(steps, 0, 50);
+    const model = train(tiny, undefined, { nTrees: 30, subsample: 0.01, l2: 0 });
+    expect(predict(model, tiny.features, tiny.nRows).every(Number.isFinite)).toBe(true);
+    const constant = train({ ...tiny, labels: new Float64Array(50).fill(7) }, undefined, { nTrees: 5 });
+    expect(constant.trees.every((t) => t.feature.length === 1)).toBe(true);
+    expect([...predict(constant, tiny.features, tiny.nRows)]).toEqual(new Array(50).fill(7));
+  });
+});
+
 describe('trainer: early stopping', () => {
   it('stops once the validation loss stops improving and keeps the best iteration', () => {
     // the label is noise: the validation loss bottoms out after very few trees

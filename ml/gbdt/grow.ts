@@ -188,7 +188,8 @@ class NodeList {
     leafRanges.length = 0;
     for (let i = 0; i < n; i++) {
       if (this.feature[i] !== -1) continue;
-      value[i] = (-this.g[i]! / (this.h[i]! + l2)) * learningRate;
+      const weight = this.h[i]! + l2;
+      value[i] = weight > 0 ? (-this.g[i]! / weight) * learningRate : 0; // an empty sample with l2 = 0 adds nothing
       leafRanges.push(i, this.begin[i]!, this.end[i]!);
     }
     return {

@@ -22,6 +22,9 @@ export class OnnxScorer {
     const session = await ort.InferenceSession.create(bytes, {
       ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
       graphOptimizationLevel: 'all',
+      // Idle pool threads sleep instead of spinning: the worker shares its cores with other activities, and on a
+      // busy 2-core machine spinning threads halved the throughput (bench:ml).
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
     });
     const input = session.inputMetadata[0];
     const shape = input?.isTensor ? input.shape : [];
