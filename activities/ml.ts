@@ -110,7 +110,13 @@ export function createMlActivities(ch: ClickHouse, settings: FeatureSettings) {
 
     async scoreBatch(input: Omit<ScoreBatchInput, 'model'>): Promise<number> {
       const context = Context.current();
-      return failFast(() => scoreBatch(ch, { ...input, model }, (rows) => context.heartbeat({ kind: input.kind, rows })));
+      // Heartbeats after every chunk, and while one chunk's query runs (the progress object is read at each beat).
+      const progress = { kind: input.kind, rows: 0 };
+      return failFast(() => whileHeartbeating(progress, () =>
+        scoreBatch(ch, { ...input, model }, (scored) => {
+          progress.rows = scored;
+          context.heartbeat({ ...progress });
+        })));
     },
 
     /** Live error of the version on the as-of date's completed activities (undefined without any). */

@@ -57,6 +57,8 @@ describe('point-in-time lookup', () => {
     const planted = days[60]!;
     await insert(ch, 'athlete_rolling_features', [{ athlete_id: 'a', as_of_date: planted, ctl: 1e9, run_avg_speed_28d_mps: 1e6, version: 2 }]);
 
+    // Rows of a build that died before writing its spec: the rebuild starts clean.
+    await insert(ch, 'training_sets', [{ training_set_id: 'leak-test', split: 'train', activity_id: 'stray', features: [] }]);
     const spec = await buildTrainingSet(ch, 'leak-test', '2025-03-20', { testWeeks: 1, validWeeks: 1 });
     const ctlAt = spec.featureNames.indexOf('rolling.ctl');
     const trainingRows = await rows<{ activity_id: string; label_date: string; features: (number | null)[]; baseline_s: number }>(
