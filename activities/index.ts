@@ -4,15 +4,17 @@ import { createFeatureActivities } from './features.js';
 import { createIngestActivities } from './ingest.js';
 import { createMlActivities } from './ml.js';
 
-/** Every activity of the product, bound to the worker's one ClickHouse handle. */
+/**
+ * Every activity of the product, bound to the worker's one ClickHouse handle. Each worker hosts all of them, so a
+ * workflow started on the wrong queue still finds its activities; the task queues separate the workflows.
+ */
 export function createActivities(ch: ClickHouse, features: FeatureSettings) {
-  return { ...createIngestActivities(ch), ...createFeatureActivities(ch, features) };
+  return { ...createIngestActivities(ch), ...createFeatureActivities(ch, features), ...createMlActivities(ch, features) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
 
-/** The ML activities: a worker of their own task queue (`ml`) serves them. */
-export { createMlActivities };
+/** The ML activities (training, registry, inference). */
 export type MlActivities = ReturnType<typeof createMlActivities>;
 export type { CandidateSummary } from './ml.js';
 export type { FeatureStep, FeatureStepInput } from './features.js';

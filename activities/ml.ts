@@ -11,7 +11,7 @@ import { checkInferenceReady } from '../ml/inference/readiness.js';
 import { promotionGate, type GateDecision, type GateInput } from '../ml/registry/gate.js';
 import type { Metrics } from '../ml/registry/metrics.js';
 import {
-  aliasChanges, changeAlias, CHAMPION, currentAlias, readVersion, recordMlRun, type AliasChange, type MlRunRecord,
+  aliasChanges, changeAlias, CHAMPION, readVersion, recordMlRun, type AliasChange, type MlRunRecord,
 } from '../ml/registry/registry.js';
 import { buildTrainingSet, TrainingSetError, type SplitRequest, type TrainingSetSpec } from '../ml/training-set/build.js';
 import { MODEL_NAME } from '../ml/time-estimator/spec.js';
@@ -97,10 +97,6 @@ export function createMlActivities(ch: ClickHouse, settings: FeatureSettings) {
       if (!(await readVersion(ch, model, target!))) throw ApplicationFailure.nonRetryable(`${model} v${target} is not registered.`, INVALID_INPUT);
       if (current?.toVersion === target && !input.rollback) throw ApplicationFailure.nonRetryable(`${model} v${target} is already the champion.`, ML_PRECONDITION);
       return changeAlias(ch, { ...input, model, toVersion: target!, action: input.rollback ? 'rollback' : 'promote' });
-    },
-
-    async championOf(): Promise<number | undefined> {
-      return currentAlias(ch, model, CHAMPION);
     },
 
     /** The champion and fresh features for the as-of date, or a clear non-retryable failure. */

@@ -1,6 +1,6 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
-import { createMlActivities } from '../activities/index.js';
+import { createActivities } from '../activities/index.js';
 import type { ClickHouse } from '../clickhouse/client.js';
 import { parseFeatures } from '../config/env.js';
 import { loadedModelCount } from '../ml/inference/champion-cache.js';
@@ -24,7 +24,7 @@ describe('ML activities (real ClickHouse, mocked activity context)', () => {
   it('trainCandidate heartbeats every tree with its validation loss, registers once per run, and the model cache loads a version once', async () => {
     const ch = await freshDatabase();
     await runnerHistory(ch);
-    const activities = createMlActivities(ch, parseFeatures({}, []));
+    const activities = createActivities(ch, parseFeatures({}, []));
     const env = new MockActivityEnvironment();
     const beats: Record<string, unknown>[] = [];
     env.on('heartbeat', (d: Record<string, unknown>) => beats.push(d));

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
-import { createActivities, createMlActivities } from '../activities/index.js';
+import { createActivities } from '../activities/index.js';
 import type { ClickHouse } from '../clickhouse/client.js';
 import { parseFeatures, type FeatureSettings, type TemporalConfig } from '../config/env.js';
 import { projectRoot } from '../infra/temporal-cli.js';
@@ -42,7 +42,7 @@ export async function createWorker(
   const ml = await Worker.create({
     ...common,
     taskQueue: mlTaskQueueOf(temporal),
-    activities: createMlActivities(ch, features),
+    activities: createActivities(ch, features),
     // Training holds a core for its whole run: one at a time, next to one scoring batch.
     maxConcurrentActivityTaskExecutions: 2,
   });
