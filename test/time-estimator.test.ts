@@ -100,8 +100,10 @@ describe('time estimator', () => {
     const bad = [{ ...planned[0], planned_id: 'bad-sport', sport: 'curling' }, { ...planned[0], planned_id: 'bad-athlete', athlete_id: 'nobody' },
       { ...planned[0], planned_id: 'bad-distance', distance_m: -5 }];
     await onWorkers(ch, async (wf) => {
-      const ingested = await wf.run(ingestActivities, { paths: [writeFiles({ 'planned.ndjson': ndjson([...planned, ...bad]) })] });
-      expect(ingested).toMatchObject({ inserted: 6, rejected: 3 });
+      const p = planned[1]!;
+      const csv = `planned_id,athlete_id,planned_date,sport,distance_m,elevation_gain_m,planned_start_time\ncsv-1,${p.athlete_id},2025-07-03,${p.sport},${p.distance_m},,07:30\ncsv-2,${p.athlete_id},2025-07-03,${p.sport},${p.distance_m},,25:00\n`;
+      const ingested = await wf.run(ingestActivities, { paths: [writeFiles({ 'planned.ndjson': ndjson([...planned, ...bad]), 'planned_week.csv': csv })] });
+      expect(ingested).toMatchObject({ inserted: 7, rejected: 4 });
       await wf.run(featurePipeline, { asOf: AS_OF }); // the planned upload is raw data too: features must be current
       const first = await wf.run(batchInference, { asOf: AS_OF });
       const snapshot = () => rows<{ kind: string; target_id: string; predicted_s: number; feature_hash: string }>(
@@ -112,17 +114,22 @@ describe('time estimator', () => {
       const second = await wf.run(batchInference, { asOf: AS_OF, chunkRows: 4 });
       expect(second).toMatchObject({ plannedScored: first.plannedScored, completedScored: first.completedScored, modelVersion: 1 });
       expect(await snapshot()).toEqual(before);
-      expect(first.plannedScored).toBe(6);
+      expect(first.plannedScored).toBe(7);
       expect(first.completedScored).toBeGreaterThan(0);
       expect(first.liveError?.rows).toBe(first.completedScored);
-      expect(before.filter((p) => p.kind === 'planned').map((p) => p.target_id).sort()).toEqual(planned.map((p) => p.planned_id).sort());
+      expect(before.filter((r) => r.kind === 'planned').map((r) => r.target_id).sort()).toEqual([...planned.map((r) => r.planned_id), 'csv-1'].sort());
       for (const p of before) expect(p.predicted_s).toBeGreaterThan(60);
     });
     const [errors] = await rows<{ n: string; u: string }>(
       ch, `SELECT count() AS n, uniqExact(activity_id) AS u FROM ${ch.db}.prediction_errors FINAL WHERE as_of = {asOf:Date}`, { asOf: AS_OF });
     expect(Number(errors!.n)).toBe(Number(errors!.u));
-    const rejects = await rows<{ reason_code: string }>(ch, `SELECT reason_code FROM ${ch.db}.ingest_rejects FINAL WHERE source = 'planned.ndjson' ORDER BY reason_code`);
-    expect(rejects.map((r) => r.reason_code)).toEqual(['invalid_value', 'unknown_athlete', 'unknown_sport']);
+    const rejects = await rows<{ source: string; reason_code: string }>(
+      ch, `SELECT source, reason_code FROM ${ch.db}.ingest_rejects FINAL WHERE source LIKE 'planned%' ORDER BY source, reason_code`);
+    expect(rejects.map((r) => `${r.source} ${r.reason_code}`)).toEqual([
+      'planned.ndjson invalid_value', 'planned.ndjson unknown_athlete', 'planned.ndjson unknown_sport', 'planned_week.csv malformed_date',
+    ]);
+    const [hour] = await rows<{ h: number }>(ch, `SELECT start_hour_local AS h FROM ${ch.db}.planned_activities FINAL WHERE planned_id = 'csv-1'`);
+    expect(hour?.h).toBe(7);
   }, 600_000);
 
   it('fails batchInference clearly without a champion, without features for the date, and with features older than the raw data; bad hyperparameters fail training', async () => {
