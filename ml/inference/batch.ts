@@ -52,7 +52,8 @@ export async function scoreBatch(ch: ClickHouse, input: ScoreBatchInput, onChunk
     throw new InferenceError(`${input.model} v${input.version} was trained on [${loaded.inputSchema.featureDefinitions.join(', ')}]; the features now are [${built.join(', ')}]: train a new version.`);
   }
   const labels = labelsOf(ch, input);
-  const sql = inputRowsSql(ch.db, inputs, labelChunk(labels.sql));
+  // Ordered by ClickHouse, so the last row's id is where the next chunk starts (its string order, not JavaScript's).
+  const sql = `SELECT * FROM (${inputRowsSql(ch.db, inputs, labelChunk(labels.sql))}) ORDER BY row_id`;
   let after = '';
   let total = 0;
   for (;;) {
@@ -65,7 +66,7 @@ export async function scoreBatch(ch: ClickHouse, input: ScoreBatchInput, onChunk
     const predicted = await loaded.scorer.score(toMatrix(rows, names.length), rows.length);
     await write(ch, input, rows, predicted);
     total += rows.length;
-    after = rows.reduce((max, r) => (r.row_id > max ? r.row_id : max), after);
+    after = rows.at(-1)!.row_id;
     onChunk(total);
   }
 }
