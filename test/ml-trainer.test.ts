@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { predict } from '../ml/gbdt/predict.js';
-import { DEFAULT_PARAMS, train } from '../ml/gbdt/train.js';
+import { DEFAULT_PARAMS, train, trainAsync } from '../ml/gbdt/train.js';
 import type { Dataset, TrainProgress } from '../ml/gbdt/types.js';
 import { depthOf, leafCount, makeDataset, noise, rmse, rows, sd } from './support/gbdt-data.js';
 
@@ -101,6 +101,17 @@ describe('trainer: determinism and limits', () => {
     expect(b.trees).toEqual(a.trees);
     expect(b.baseScore).toBe(a.baseScore);
     expect(c.trees).not.toEqual(a.trees);
+  });
+
+  it('trains the same model asynchronously, letting the event loop run between trees', async () => {
+    let turns = 0;
+    const timer = setInterval(() => turns++, 0);
+    const progress: number[] = [];
+    const { model } = await trainAsync(product, undefined, { ...sampled, seed: 7 }, (p) => progress.push(p.iteration));
+    clearInterval(timer);
+    expect(model.trees).toEqual(train(product, undefined, { ...sampled, seed: 7 }).trees);
+    expect(progress).toHaveLength(sampled.nTrees);
+    expect(turns).toBeGreaterThan(0);
   });
 
   it('respects maxDepth, maxLeaves and minChildWeight', () => {

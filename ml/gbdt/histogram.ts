@@ -3,17 +3,16 @@
  * Squared error has hessian 1, so the hessian sum is a row count. The hot loop reads each row's bins once.
  */
 
-/** Adds rows idx[begin..end) to `hist` (which must be zeroed) over the features in `selected`. */
+/** Adds rows idx[begin..end) to `hist` (which must be zeroed) over the features in `selected`; slots from slotRows. */
 export function buildHistogram(
   hist: Float64Array,
-  bins: Uint8Array,
+  slots: Uint16Array,
   nFeatures: number,
   grad: Float64Array,
   idx: Uint32Array,
   begin: number,
   end: number,
   selected: Int32Array,
-  offsets: Int32Array,
 ): void {
   const nSel = selected.length;
   if (nSel === nFeatures) {
@@ -22,7 +21,7 @@ export function buildHistogram(
       const g = grad[r]!;
       const base = r * nFeatures;
       for (let f = 0; f < nFeatures; f++) {
-        const s = (offsets[f]! + bins[base + f]!) << 1;
+        const s = slots[base + f]! << 1;
         hist[s]! += g;
         hist[s + 1]! += 1;
       }
@@ -34,8 +33,7 @@ export function buildHistogram(
     const g = grad[r]!;
     const base = r * nFeatures;
     for (let j = 0; j < nSel; j++) {
-      const f = selected[j]!;
-      const s = (offsets[f]! + bins[base + f]!) << 1;
+      const s = slots[base + selected[j]!]! << 1;
       hist[s]! += g;
       hist[s + 1]! += 1;
     }
