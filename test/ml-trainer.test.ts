@@ -114,6 +114,15 @@ describe('trainer: determinism and limits', () => {
     expect(turns).toBeGreaterThan(0);
   });
 
+  it('grows the same trees on two threads as on one', () => {
+    const big = makeDataset(25_000, 6, 9, (x, rng) => {
+      for (let f = 0; f < 6; f++) x[f] = rng.next() < 0.1 ? NaN : rng.next();
+      return 10 * (x[0]! || 0) * (x[1]! || 0) + noise(rng, 1);
+    });
+    const params = { nTrees: 8, colsampleByTree: 0.7, subsample: 0.8 };
+    expect(train(big, undefined, { ...params, threads: 2 }).trees).toEqual(train(big, undefined, { ...params, threads: 1 }).trees);
+  });
+
   it('respects maxDepth, maxLeaves and minChildWeight', () => {
     const deep = train(product, undefined, { ...FAST, nTrees: 10, maxDepth: 3 });
     expect(Math.max(...deep.trees.map((t) => depthOf(t)))).toBe(3);

@@ -1,5 +1,5 @@
 import type { BinLayout } from './bins.js';
-import { buildHistogram, HistogramPool, subtractHistogram } from './histogram.js';
+import { HistogramPool, subtractHistogram, type HistogramBuilder } from './histogram.js';
 import { bestSplit, type Split } from './split.js';
 import type { GbdtParams, Tree } from './types.js';
 
@@ -33,12 +33,12 @@ export class TreeGrower {
   private selected: Int32Array = new Int32Array(0);
 
   /**
-   * `columns`: column-major bins (partitions read one feature of many rows); `slots`: row-major histogram slots (the
-   * histogram loop reads every feature of a row).
+   * `columns`: column-major bins (partitions read one feature of many rows); `histograms` builds from the row-major
+   * slots, over the same gradient and row-index arrays that grow() gets.
    */
   constructor(
     private readonly columns: Uint8Array,
-    private readonly slots: Uint16Array,
+    private readonly histograms: HistogramBuilder,
     private readonly nRows: number,
     private readonly nFeatures: number,
     private readonly layout: BinLayout,
@@ -57,7 +57,7 @@ export class TreeGrower {
     this.selected = selected;
     this.nodes = new NodeList();
     const hist = this.pool.take();
-    buildHistogram(hist, this.slots, this.nFeatures, grad, idx, 0, nRows, selected);
+    this.histograms.build(hist, 0, nRows, selected);
     let sumG = 0;
     for (let i = 0; i < nRows; i++) sumG += grad[idx[i]!]!;
     const root = this.nodes.add(0, nRows, sumG, nRows);
@@ -79,7 +79,7 @@ export class TreeGrower {
       }
       const leftSmaller = mid - c.begin <= c.end - mid;
       const small = this.pool.take();
-      buildHistogram(small, this.slots, this.nFeatures, grad, idx, leftSmaller ? c.begin : mid, leftSmaller ? mid : c.end, selected);
+      this.histograms.build(small, leftSmaller ? c.begin : mid, leftSmaller ? mid : c.end, selected);
       subtractHistogram(c.hist, small, selected, this.layout.offsets);
       this.consider(candidates, { node: left, begin: c.begin, end: mid, depth, hist: leftSmaller ? small : c.hist });
       this.consider(candidates, { node: right, begin: mid, end: c.end, depth, hist: leftSmaller ? c.hist : small });

@@ -40,6 +40,27 @@ export function buildHistogram(
   }
 }
 
+/** Builds a node's histogram from the trainer's fixed gradient and row-index arrays. */
+export interface HistogramBuilder {
+  build(target: Float64Array, begin: number, end: number, selected: Int32Array): void;
+  close(): void;
+}
+
+export class SerialHistograms implements HistogramBuilder {
+  constructor(
+    private readonly slots: Uint16Array,
+    private readonly nFeatures: number,
+    private readonly grad: Float64Array,
+    private readonly idx: Uint32Array,
+  ) {}
+
+  build(target: Float64Array, begin: number, end: number, selected: Int32Array): void {
+    buildHistogram(target, this.slots, this.nFeatures, this.grad, this.idx, begin, end, selected);
+  }
+
+  close(): void {}
+}
+
 /** parent -= child over the selected features: the sibling's histogram without touching its rows. */
 export function subtractHistogram(parent: Float64Array, child: Float64Array, selected: Int32Array, offsets: Int32Array): void {
   for (let j = 0; j < selected.length; j++) {

@@ -1,10 +1,15 @@
 import { Random } from '../../generator/random.js';
 import { binColumns, quantileLayout, slotRows } from './bins.js';
 import { leafOfBinned, TreeGrower, type GrownTree } from './grow.js';
+import { SerialHistograms, type HistogramBuilder } from './histogram.js';
+import { sharedArray, TwoThreadHistograms } from './parallel.js';
 import { checkDataset, DEFAULT_PARAMS, resolveParams } from './params.js';
 import type { Dataset, GbdtModel, GbdtParams, TrainProgress, Tree } from './types.js';
 
 export { DEFAULT_PARAMS };
+
+/** Below this many training rows one thread is faster than two (waking the helper per node costs ~tens of µs). */
+const PARALLEL_MIN_ROWS = 20_000;
 
 export interface TrainStats {
   /** quantile cuts and binning of the training and validation matrices */
@@ -71,14 +76,39 @@ function* boost(
   const { nRows, nFeatures } = trainSet;
   const layout = quantileLayout(trainSet.features, nRows, nFeatures, params.maxBins);
   const columns = binColumns(trainSet.features, nRows, nFeatures, layout);
-  const slots = slotRows(columns, nRows, nFeatures, layout);
+  const parallel = params.threads > 1 && nRows >= PARALLEL_MIN_ROWS;
+  const slots = slotRows(columns, nRows, nFeatures, layout, parallel);
   const validColumns = valid ? binColumns(valid.features, valid.nRows, nFeatures, layout) : undefined;
   const t1 = performance.now();
 
   const baseScore = mean(trainSet.labels);
-  const boosting = new Boosting(trainSet, columns, params, baseScore);
-  const grower = new TreeGrower(columns, slots, nRows, nFeatures, layout, params);
+  const boosting = new Boosting(trainSet, columns, params, baseScore, parallel);
   const validation = valid && validColumns ? new Validation(valid, validColumns, baseScore) : undefined;
+  const histograms: HistogramBuilder = parallel
+    ? new TwoThreadHistograms(slots, nFeatures, boosting.grad, boosting.idx, layout.offsets)
+    : new SerialHistograms(slots, nFeatures, boosting.grad, boosting.idx);
+  try {
+    const grower = new TreeGrower(columns, histograms, nRows, nFeatures, layout, params);
+    const trees = yield* boostTrees(params, nFeatures, boosting, grower, validation, onProgress);
+    const t2 = performance.now();
+    return {
+      model: { baseScore, nFeatures, trees, bestIteration: trees.length, params },
+      stats: { binningSeconds: (t1 - t0) / 1000, boostingSeconds: (t2 - t1) / 1000 },
+    };
+  } finally {
+    histograms.close();
+  }
+}
+
+/** Grows the trees; returns the ones kept (all, or the best prefix on the validation set with early stopping). */
+function* boostTrees(
+  params: Required<GbdtParams>,
+  nFeatures: number,
+  boosting: Boosting,
+  grower: TreeGrower,
+  validation: Validation | undefined,
+  onProgress?: (p: TrainProgress) => void,
+): Generator<void, Tree[]> {
   const rng = new Random(params.seed);
   const trees: Tree[] = [];
   let best = { rmse: Infinity, trees: 0 };
@@ -96,13 +126,8 @@ function* boost(
     }
     yield;
   }
-  const kept = validation && params.earlyStoppingRounds > 0 ? best.trees : trees.length;
-  trees.length = kept;
-  const t2 = performance.now();
-  return {
-    model: { baseScore, nFeatures, trees, bestIteration: kept, params },
-    stats: { binningSeconds: (t1 - t0) / 1000, boostingSeconds: (t2 - t1) / 1000 },
-  };
+  if (validation && params.earlyStoppingRounds > 0) trees.length = best.trees;
+  return trees;
 }
 
 /** The training rows' predictions and gradients, and the per-tree row sample. */
@@ -120,13 +145,14 @@ class Boosting {
     private readonly columns: Uint8Array,
     private readonly params: GbdtParams,
     baseScore: number,
+    shared: boolean,
   ) {
     this.nRows = d.nRows;
     this.labels = d.labels;
     this.pred = new Float64Array(d.nRows).fill(baseScore);
-    this.grad = new Float64Array(d.nRows);
+    this.grad = shared ? sharedArray(Float64Array, d.nRows) : new Float64Array(d.nRows);
     for (let r = 0; r < d.nRows; r++) this.grad[r] = baseScore - d.labels[r]!;
-    this.idx = new Uint32Array(d.nRows);
+    this.idx = shared ? sharedArray(Uint32Array, d.nRows) : new Uint32Array(d.nRows);
   }
 
   /** Bernoulli row sample (XGBoost's `subsample`); returns how many rows it holds, at the front of idx. */
