@@ -23,6 +23,7 @@ const { values } = parseArgs({
     days: { type: 'string', default: '730' },
     runs: { type: 'string', default: '3' },
     threads: { type: 'string', default: '2' },
+    'trainer-threads': { type: 'string', default: '1' },
   },
 });
 const RUNS = Number(values.runs);
@@ -30,6 +31,7 @@ const THREADS = Number(values.threads);
 const PARAMS: GbdtParams = {
   nTrees: 300, maxDepth: 6, maxLeaves: 0, learningRate: 0.1, l2: 1, minChildWeight: 1,
   subsample: 0.8, colsampleByTree: 0.8, maxBins: 255, earlyStoppingRounds: 0, seed: 42,
+  threads: Number(values['trainer-threads']),
 };
 
 const secondsOf = (started: number) => (performance.now() - started) / 1000;
@@ -115,7 +117,7 @@ console.log(
   `data: ${data.athletes} athletes; train ${data.train.nRows}, validation ${data.valid.nRows}, test ${data.test.nRows} rows × ` +
     `${FEATURE_NAMES.length} features (built in ${secondsOf(started).toFixed(1)} s)`,
 );
-console.log(`params: ${JSON.stringify(PARAMS)}; TS trainer single-threaded, onnxruntime and XGBoost ${THREADS} threads; median of ${RUNS}`);
+console.log(`params: ${JSON.stringify(PARAMS)}; TS trainer ${PARAMS.threads} thread(s), onnxruntime and XGBoost ${THREADS} threads; median of ${RUNS}`);
 
 const ts = trainRuns(data);
 started = performance.now();

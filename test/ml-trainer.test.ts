@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { predict } from '../ml/gbdt/predict.js';
-import { DEFAULT_PARAMS, train } from '../ml/gbdt/train.js';
+import { DEFAULT_PARAMS, train, trainAsync } from '../ml/gbdt/train.js';
 import type { Dataset, TrainProgress } from '../ml/gbdt/types.js';
 import { depthOf, leafCount, makeDataset, noise, rmse, rows, sd } from './support/gbdt-data.js';
 
@@ -101,6 +101,26 @@ describe('trainer: determinism and limits', () => {
     expect(b.trees).toEqual(a.trees);
     expect(b.baseScore).toBe(a.baseScore);
     expect(c.trees).not.toEqual(a.trees);
+  });
+
+  it('trains the same model asynchronously, letting the event loop run between trees', async () => {
+    let turns = 0;
+    const timer = setInterval(() => turns++, 0);
+    const progress: number[] = [];
+    const { model } = await trainAsync(product, undefined, { ...sampled, seed: 7 }, (p) => progress.push(p.iteration));
+    clearInterval(timer);
+    expect(model.trees).toEqual(train(product, undefined, { ...sampled, seed: 7 }).trees);
+    expect(progress).toHaveLength(sampled.nTrees);
+    expect(turns).toBeGreaterThan(0);
+  });
+
+  it('grows the same trees on two threads as on one', () => {
+    const big = makeDataset(25_000, 6, 9, (x, rng) => {
+      for (let f = 0; f < 6; f++) x[f] = rng.next() < 0.1 ? NaN : rng.next();
+      return 10 * (x[0]! || 0) * (x[1]! || 0) + noise(rng, 1);
+    });
+    const params = { nTrees: 8, colsampleByTree: 0.7, subsample: 0.8 };
+    expect(train(big, undefined, { ...params, threads: 2 }).trees).toEqual(train(big, undefined, { ...params, threads: 1 }).trees);
   });
 
   it('respects maxDepth, maxLeaves and minChildWeight', () => {

@@ -1,5 +1,5 @@
 import type { BinLayout } from './bins.js';
-import { buildHistogram, HistogramPool, subtractHistogram } from './histogram.js';
+import { HistogramPool, subtractHistogram, type HistogramBuilder } from './histogram.js';
 import { bestSplit, type Split } from './split.js';
 import type { GbdtParams, Tree } from './types.js';
 
@@ -32,12 +32,17 @@ export class TreeGrower {
   private nodes = new NodeList();
   private selected: Int32Array = new Int32Array(0);
 
+  /**
+   * `columns`: column-major bins (partitions read one feature of many rows); `histograms` builds from the row-major
+   * slots, over the same gradient and row-index arrays that grow() gets.
+   */
   constructor(
-    private readonly bins: Uint8Array,
+    private readonly columns: Uint8Array,
+    private readonly histograms: HistogramBuilder,
+    private readonly nRows: number,
     private readonly nFeatures: number,
     private readonly layout: BinLayout,
     private readonly params: GbdtParams,
-    nRows: number,
   ) {
     this.pool = new HistogramPool(layout.offsets[nFeatures]!);
     this.scratch = new Uint32Array(nRows);
@@ -52,7 +57,7 @@ export class TreeGrower {
     this.selected = selected;
     this.nodes = new NodeList();
     const hist = this.pool.take();
-    buildHistogram(hist, this.bins, this.nFeatures, grad, idx, 0, nRows, selected, this.layout.offsets);
+    this.histograms.build(hist, 0, nRows, selected);
     let sumG = 0;
     for (let i = 0; i < nRows; i++) sumG += grad[idx[i]!]!;
     const root = this.nodes.add(0, nRows, sumG, nRows);
@@ -74,7 +79,7 @@ export class TreeGrower {
       }
       const leftSmaller = mid - c.begin <= c.end - mid;
       const small = this.pool.take();
-      buildHistogram(small, this.bins, this.nFeatures, grad, idx, leftSmaller ? c.begin : mid, leftSmaller ? mid : c.end, selected, this.layout.offsets);
+      this.histograms.build(small, leftSmaller ? c.begin : mid, leftSmaller ? mid : c.end, selected);
       subtractHistogram(c.hist, small, selected, this.layout.offsets);
       this.consider(candidates, { node: left, begin: c.begin, end: mid, depth, hist: leftSmaller ? small : c.hist });
       this.consider(candidates, { node: right, begin: mid, end: c.end, depth, hist: leftSmaller ? c.hist : small });
@@ -99,14 +104,13 @@ export class TreeGrower {
   /** Stable in-place partition of the candidate's rows: left ones first. Returns the first right position. */
   private partition(idx: Uint32Array, c: Candidate): number {
     const { feature, bin, missingLeft } = c.split;
-    const bins = this.bins;
-    const nf = this.nFeatures;
+    const column = this.columns.subarray(feature * this.nRows, (feature + 1) * this.nRows);
     const scratch = this.scratch;
     let nl = c.begin;
     let nr = 0;
     for (let i = c.begin; i < c.end; i++) {
       const r = idx[i]!;
-      const b = bins[r * nf + feature]!;
+      const b = column[r]!;
       if (b === 0 ? missingLeft : b <= bin) idx[nl++] = r;
       else scratch[nr++] = r;
     }
@@ -127,20 +131,15 @@ function takeBest(candidates: Candidate[]): Candidate {
   return candidates.splice(best, 1)[0]!;
 }
 
-export function leafOfBinned(
-  feature: Int32Array,
-  left: Int32Array,
-  right: Int32Array,
-  missingLeft: Uint8Array,
-  splitBin: Int32Array,
-  bins: Uint8Array,
-  rowBase: number,
-): number {
+/** The leaf row r of column-major `columns` (nRows rows) falls into. */
+export function leafOfBinned(grown: GrownTree, columns: Uint8Array, nRows: number, r: number): number {
+  const { feature, left, right, missingLeft } = grown.tree;
+  const splitBin = grown.splitBin;
   let n = 0;
   for (;;) {
     const f = feature[n]!;
     if (f < 0) return n;
-    const b = bins[rowBase + f]!;
+    const b = columns[f * nRows + r]!;
     n = (b === 0 ? missingLeft[n] === 1 : b <= splitBin[n]!) ? left[n]! : right[n]!;
   }
 }

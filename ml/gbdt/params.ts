@@ -4,7 +4,7 @@ import type { Dataset, GbdtParams } from './types.js';
  * Defaults close to XGBoost's `hist` defaults, except a smaller learning rate (0.1 against 0.3) with more trees and
  * light subsampling, which generalizes better on tabular data like the time estimator's.
  */
-export const DEFAULT_PARAMS: Readonly<GbdtParams> = Object.freeze({
+export const DEFAULT_PARAMS: Readonly<Required<GbdtParams>> = Object.freeze({
   nTrees: 300,
   maxDepth: 6,
   maxLeaves: 0,
@@ -16,14 +16,15 @@ export const DEFAULT_PARAMS: Readonly<GbdtParams> = Object.freeze({
   maxBins: 255,
   earlyStoppingRounds: 20,
   seed: 42,
+  threads: 1,
 });
 
 /** The largest bin count: bin 0 is "missing", so 255 value bins plus it fit one byte per value. */
 export const MAX_BINS = 255;
 
 /** Merges overrides over the defaults and checks every value; all problems are reported at once. */
-export function resolveParams(overrides: Partial<GbdtParams> = {}): GbdtParams {
-  const p: GbdtParams = { ...DEFAULT_PARAMS };
+export function resolveParams(overrides: Partial<GbdtParams> = {}): Required<GbdtParams> {
+  const p: Required<GbdtParams> = { ...DEFAULT_PARAMS };
   for (const [key, value] of Object.entries(overrides)) if (value !== undefined) (p as unknown as Record<string, unknown>)[key] = value;
   const problems: string[] = [];
   const intIn = (name: keyof GbdtParams, min: number, max: number) => {
@@ -47,6 +48,7 @@ export function resolveParams(overrides: Partial<GbdtParams> = {}): GbdtParams {
   intIn('maxBins', 2, MAX_BINS);
   intIn('earlyStoppingRounds', 0, 100_000);
   intIn('seed', -(2 ** 31), 2 ** 32 - 1);
+  intIn('threads', 1, 2);
   if (p.maxLeaves === 1) problems.push('maxLeaves must be 0 (no limit) or at least 2');
   if (problems.length > 0) throw new RangeError(`Invalid GBDT parameters: ${problems.join('; ')}`);
   return p;

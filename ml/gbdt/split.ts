@@ -30,8 +30,13 @@ export function bestSplit(
 ): Split | null {
   const minH = Math.max(minChildWeight, 1e-12);
   const parentScore = (sumG * sumG) / (sumH + l2);
-  let best: Split | null = null;
+  // the best so far in locals: no object per improvement
   let bestGain = MIN_GAIN;
+  let bestFeature = -1;
+  let bestBin = 0;
+  let bestMissingLeft = false;
+  let bestG = 0;
+  let bestH = 0;
   for (let j = 0; j < selected.length; j++) {
     const f = selected[j]!;
     const base = offsets[f]! << 1;
@@ -50,7 +55,11 @@ export function bestSplit(
         const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parentScore;
         if (gain > bestGain) {
           bestGain = gain;
-          best = { gain, feature: f, bin: k, missingLeft: false, leftG: gl, leftH: hl };
+          bestFeature = f;
+          bestBin = k;
+          bestMissingLeft = false;
+          bestG = gl;
+          bestH = hl;
         }
       }
       // missing left: only differs when the node has missing rows; k = nb would leave the right side empty
@@ -63,11 +72,16 @@ export function bestSplit(
           const gain = (glm * glm) / (hlm + l2) + (gr * gr) / (hr + l2) - parentScore;
           if (gain > bestGain) {
             bestGain = gain;
-            best = { gain, feature: f, bin: k, missingLeft: true, leftG: glm, leftH: hlm };
+            bestFeature = f;
+            bestBin = k;
+            bestMissingLeft = true;
+            bestG = glm;
+            bestH = hlm;
           }
         }
       }
     }
   }
-  return best;
+  if (bestFeature < 0) return null;
+  return { gain: bestGain, feature: bestFeature, bin: bestBin, missingLeft: bestMissingLeft, leftG: bestG, leftH: bestH };
 }

@@ -1,10 +1,15 @@
 import { Random } from '../../generator/random.js';
-import { binRows, quantileLayout } from './bins.js';
+import { binColumns, quantileLayout, slotRows } from './bins.js';
 import { leafOfBinned, TreeGrower, type GrownTree } from './grow.js';
+import { SerialHistograms, type HistogramBuilder } from './histogram.js';
+import { sharedArray, TwoThreadHistograms } from './parallel.js';
 import { checkDataset, DEFAULT_PARAMS, resolveParams } from './params.js';
 import type { Dataset, GbdtModel, GbdtParams, TrainProgress, Tree } from './types.js';
 
 export { DEFAULT_PARAMS };
+
+/** Below this many training rows one thread is faster than two (waking the helper per node costs ~tens of µs). */
+const PARALLEL_MIN_ROWS = 20_000;
 
 export interface TrainStats {
   /** quantile cuts and binning of the training and validation matrices */
@@ -32,20 +37,78 @@ export function trainWithStats(
   overrides: Partial<GbdtParams> = {},
   onProgress?: (p: TrainProgress) => void,
 ): { model: GbdtModel; stats: TrainStats } {
+  const steps = boost(trainSet, valid, overrides, onProgress);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * train() that gives the event loop a turn after every tree, for callers that must stay responsive while training:
+ * a Temporal activity's heartbeats and cancellation are only delivered by the event loop.
+ */
+export async function trainAsync(
+  trainSet: Dataset,
+  valid: Dataset | undefined,
+  overrides: Partial<GbdtParams> = {},
+  onProgress?: (p: TrainProgress) => void,
+): Promise<{ model: GbdtModel; stats: TrainStats }> {
+  const steps = boost(trainSet, valid, overrides, onProgress);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The boosting loop as a generator that yields after every tree (train runs it through, trainAsync with pauses). */
+function* boost(
+  trainSet: Dataset,
+  valid: Dataset | undefined,
+  overrides: Partial<GbdtParams>,
+  onProgress?: (p: TrainProgress) => void,
+): Generator<void, { model: GbdtModel; stats: TrainStats }> {
   const params = resolveParams(overrides);
   checkDataset(trainSet, 'training');
   if (valid) checkDataset(valid, 'validation', trainSet.nFeatures);
   const t0 = performance.now();
   const { nRows, nFeatures } = trainSet;
   const layout = quantileLayout(trainSet.features, nRows, nFeatures, params.maxBins);
-  const bins = binRows(trainSet.features, nRows, nFeatures, layout);
-  const validBins = valid ? binRows(valid.features, valid.nRows, nFeatures, layout) : undefined;
+  const columns = binColumns(trainSet.features, nRows, nFeatures, layout);
+  const parallel = params.threads > 1 && nRows >= PARALLEL_MIN_ROWS;
+  const slots = slotRows(columns, nRows, nFeatures, layout, parallel);
+  const validColumns = valid ? binColumns(valid.features, valid.nRows, nFeatures, layout) : undefined;
   const t1 = performance.now();
 
   const baseScore = mean(trainSet.labels);
-  const boosting = new Boosting(trainSet, bins, params, baseScore);
-  const grower = new TreeGrower(bins, nFeatures, layout, params, nRows);
-  const validation = valid && validBins ? new Validation(valid, validBins, baseScore) : undefined;
+  const boosting = new Boosting(trainSet, columns, params, baseScore, parallel);
+  const validation = valid && validColumns ? new Validation(valid, validColumns, baseScore) : undefined;
+  const histograms: HistogramBuilder = parallel
+    ? new TwoThreadHistograms(slots, nFeatures, boosting.grad, boosting.idx, layout.offsets)
+    : new SerialHistograms(slots, nFeatures, boosting.grad, boosting.idx);
+  try {
+    const grower = new TreeGrower(columns, histograms, nRows, nFeatures, layout, params);
+    const trees = yield* boostTrees(params, nFeatures, boosting, grower, validation, onProgress);
+    const t2 = performance.now();
+    return {
+      model: { baseScore, nFeatures, trees, bestIteration: trees.length, params },
+      stats: { binningSeconds: (t1 - t0) / 1000, boostingSeconds: (t2 - t1) / 1000 },
+    };
+  } finally {
+    histograms.close();
+  }
+}
+
+/** Grows the trees; returns the ones kept (all, or the best prefix on the validation set with early stopping). */
+function* boostTrees(
+  params: Required<GbdtParams>,
+  nFeatures: number,
+  boosting: Boosting,
+  grower: TreeGrower,
+  validation: Validation | undefined,
+  onProgress?: (p: TrainProgress) => void,
+): Generator<void, Tree[]> {
   const rng = new Random(params.seed);
   const trees: Tree[] = [];
   let best = { rmse: Infinity, trees: 0 };
@@ -57,17 +120,14 @@ export function trainWithStats(
     const trainRmse = boosting.apply(grown, nSampled);
     const validRmse = validation?.apply(grown);
     onProgress?.({ iteration: t + 1, trainRmse, ...(validRmse === undefined ? {} : { validRmse }) });
-    if (validRmse === undefined || params.earlyStoppingRounds === 0) continue;
-    if (validRmse < best.rmse) best = { rmse: validRmse, trees: t + 1 };
-    else if (t + 1 - best.trees >= params.earlyStoppingRounds) break;
+    if (validRmse !== undefined && params.earlyStoppingRounds > 0) {
+      if (validRmse < best.rmse) best = { rmse: validRmse, trees: t + 1 };
+      else if (t + 1 - best.trees >= params.earlyStoppingRounds) break;
+    }
+    yield;
   }
-  const kept = validation && params.earlyStoppingRounds > 0 ? best.trees : trees.length;
-  trees.length = kept;
-  const t2 = performance.now();
-  return {
-    model: { baseScore, nFeatures, trees, bestIteration: kept, params },
-    stats: { binningSeconds: (t1 - t0) / 1000, boostingSeconds: (t2 - t1) / 1000 },
-  };
+  if (validation && params.earlyStoppingRounds > 0) trees.length = best.trees;
+  return trees;
 }
 
 /** The training rows' predictions and gradients, and the per-tree row sample. */
@@ -79,21 +139,20 @@ class Boosting {
   private readonly pred: Float64Array;
   private readonly labels: Float64Array;
   private readonly nRows: number;
-  private readonly nFeatures: number;
 
   constructor(
     d: Dataset,
-    private readonly bins: Uint8Array,
+    private readonly columns: Uint8Array,
     private readonly params: GbdtParams,
     baseScore: number,
+    shared: boolean,
   ) {
     this.nRows = d.nRows;
-    this.nFeatures = d.nFeatures;
     this.labels = d.labels;
     this.pred = new Float64Array(d.nRows).fill(baseScore);
-    this.grad = new Float64Array(d.nRows);
+    this.grad = shared ? sharedArray(Float64Array, d.nRows) : new Float64Array(d.nRows);
     for (let r = 0; r < d.nRows; r++) this.grad[r] = baseScore - d.labels[r]!;
-    this.idx = new Uint32Array(d.nRows);
+    this.idx = shared ? sharedArray(Uint32Array, d.nRows) : new Uint32Array(d.nRows);
   }
 
   /** Bernoulli row sample (XGBoost's `subsample`); returns how many rows it holds, at the front of idx. */
@@ -122,10 +181,9 @@ class Boosting {
       const end = leafRanges[j + 2]!;
       for (let i = leafRanges[j + 1]!; i < end; i++) pred[idx[i]!]! += v;
     }
-    const { feature, left, right, missingLeft } = grown.tree;
     for (let i = nSampled; i < this.nRows; i++) {
       const r = idx[i]!;
-      pred[r]! += value[leafOfBinned(feature, left, right, missingLeft, grown.splitBin, this.bins, r * this.nFeatures)]!;
+      pred[r]! += value[leafOfBinned(grown, this.columns, this.nRows, r)]!;
     }
     return refreshGradients(pred, this.labels, this.grad);
   }
@@ -137,19 +195,19 @@ class Validation {
 
   constructor(
     private readonly d: Dataset,
-    private readonly bins: Uint8Array,
+    private readonly columns: Uint8Array,
     baseScore: number,
   ) {
     this.pred = new Float64Array(d.nRows).fill(baseScore);
   }
 
   apply(grown: GrownTree): number {
-    const { feature, left, right, missingLeft, value } = grown.tree;
-    const { pred, bins } = this;
-    const nf = this.d.nFeatures;
+    const { pred, columns } = this;
+    const { value } = grown.tree;
+    const nRows = this.d.nRows;
     let ss = 0;
-    for (let r = 0; r < this.d.nRows; r++) {
-      pred[r]! += value[leafOfBinned(feature, left, right, missingLeft, grown.splitBin, bins, r * nf)]!;
+    for (let r = 0; r < nRows; r++) {
+      pred[r]! += value[leafOfBinned(grown, columns, nRows, r)]!;
       const e = pred[r]! - this.d.labels[r]!;
       ss += e * e;
     }
