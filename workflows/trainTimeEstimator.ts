@@ -39,7 +39,7 @@ const number = { type: 'number', optional: true, min: 0, max: 1e9 } as const;
 const integer = { type: 'integer', optional: true, min: 0, max: 1e9 } as const;
 const PARAMS: Record<keyof GbdtParams, ObjectSchema[string]> = {
   nTrees: integer, maxDepth: integer, maxLeaves: integer, learningRate: number, l2: number, minChildWeight: number,
-  subsample: number, colsampleByTree: number, maxBins: integer, earlyStoppingRounds: integer, seed: integer,
+  subsample: number, colsampleByTree: number, maxBins: integer, earlyStoppingRounds: integer, seed: integer, threads: integer,
 };
 const TRAIN_INPUT: ObjectSchema = {
   asOf: { type: 'date', optional: true, ...STORABLE_DATES },

@@ -1,6 +1,6 @@
 import type { ClickHouse } from '../../clickhouse/client.js';
 import { predict } from '../gbdt/predict.js';
-import { train } from '../gbdt/train.js';
+import { trainAsync } from '../gbdt/train.js';
 import type { GbdtParams, TrainProgress } from '../gbdt/types.js';
 import { toOnnx } from '../onnx/export.js';
 import { OnnxScorer } from '../onnx/score.js';
@@ -48,7 +48,8 @@ export async function trainCandidate(
   if (data.train.nRows === 0 || data.test.nRows === 0) throw new CandidateError(`Training set ${input.trainingSetId} has an empty train or test split.`);
   timer.lap('read');
 
-  const model = train(data.train, data.valid.nRows > 0 ? data.valid : undefined, input.params, onProgress);
+  // Yields to the event loop after every tree: heartbeats, cancellation and the other worker keep going.
+  const { model } = await trainAsync(data.train, data.valid.nRows > 0 ? data.valid : undefined, input.params, onProgress);
   timer.lap('train');
   const predictions = Object.fromEntries(SPLITS.map((s) => [s, predict(model, data[s].features, data[s].nRows)])) as Record<SplitName, Float64Array>;
   const metrics = Object.fromEntries(SPLITS.map((s) => [s, {
