@@ -4,10 +4,6 @@ import type { Database } from '../../clickhouse/sql.js';
 export const labelChunk = (labels: string) => `
   SELECT * FROM (${labels}) WHERE row_id > {after:String} ORDER BY row_id LIMIT {limit:UInt32}`;
 
-export const latestFullFeatureRun = (db: Database) => `
-  SELECT run_id, toString(as_of) AS as_of, toString(watermark) AS watermark FROM ${db}.pipeline_runs FINAL
-  WHERE status = 'succeeded' AND empty(athlete_ids) ORDER BY version DESC LIMIT 1`;
-
 export const liveError = (db: Database) => `
   SELECT count() AS activities, avg(abs(error_s)) AS mae_s, sqrt(avg(error_s * error_s)) AS rmse_s,
     100 * avg(abs(error_s) / actual_s) AS mape_pct

@@ -2,7 +2,7 @@ import type { ClickHouse } from '../../clickhouse/client.js';
 import { currentWatermark } from '../../features/pipeline/plan.sql.js';
 import { CHAMPION, currentAlias } from '../registry/registry.js';
 import { InferenceError } from './batch.js';
-import { latestFullFeatureRun } from './batch.sql.js';
+import { latestFeatureRun } from '../training-set/build.sql.js';
 
 export interface InferenceReadiness {
   version: number;
@@ -18,7 +18,7 @@ export async function checkInferenceReady(ch: ClickHouse, model: string, asOf: s
   const version = await currentAlias(ch, model, CHAMPION);
   if (version === undefined) throw new InferenceError(`No champion for ${model}: run trainTimeEstimator (its gate promotes a good model) or promoteModel first.`);
   const query = async <T>(sql: string) => (await ch.client.query({ query: sql, format: 'JSONEachRow' })).json<T>();
-  const [run] = await query<{ run_id: string; as_of: string; watermark: string }>(latestFullFeatureRun(ch.db));
+  const [run] = await query<{ run_id: string; as_of: string; watermark: string }>(latestFeatureRun(ch.db));
   if (!run || run.as_of < asOf) {
     throw new InferenceError(`Features for ${asOf} are missing (newest feature run: ${run ? `as of ${run.as_of}` : 'none'}): run featurePipeline with asOf ${asOf} first.`);
   }
