@@ -67,12 +67,13 @@ describe('time estimator', () => {
     expect(summary).toMatchObject({ version: 1, promoted: true });
     expect(await champion(ch)).toBe(1);
 
-    const [run] = await rows<{ status: string; model_version: number; promoted: number; features: string[]; feature_run_id: string; metrics: string }>(
-      ch, `SELECT status, model_version, promoted, features, feature_run_id, metrics FROM ${ch.db}.ml_runs FINAL WHERE run_id = {id:String}`, { id: summary.runId });
+    const [run] = await rows<{ status: string; model_version: number; promoted: number; features: string[]; feature_run_id: string; metrics: string; params: string }>(
+      ch, `SELECT status, model_version, promoted, features, feature_run_id, metrics, params FROM ${ch.db}.ml_runs FINAL WHERE run_id = {id:String}`, { id: summary.runId });
     expect(run).toMatchObject({ status: 'succeeded', model_version: 1, promoted: 1 });
     expect(run!.features).toContain('ctl@1');
     expect(run!.feature_run_id).not.toBe('');
     expect(JSON.parse(run!.metrics).test.baseline.mae_s).toBeCloseTo(summary.holdout.baseline.mae_s, 6);
+    expect(JSON.parse(run!.params)).toMatchObject({ nTrees: 300, maxDepth: 6, seed: 42 }); // the defaults, recorded resolved
     const [version] = await rows<{ sha256: string; ok: number }>(
       ch, `SELECT sha256, sha256 = lower(hex(SHA256(base64Decode(onnx)))) AS ok FROM ${ch.db}.model_versions FINAL WHERE version = 1`);
     expect(version!.ok).toBe(1);

@@ -81,7 +81,7 @@ export async function trainTimeEstimator(rawInput: TrainTimeEstimatorInput = {})
       margin: input.margin ?? 0.02, version: candidate.version, changeId: `${workflowId}/${runId}/gate`, changedBy: `trainTimeEstimator ${workflowId}`,
     });
     const secondsPerStep = { trainingSet: trainingSetSeconds, ...candidate.stepSeconds, gate: (Date.now() - started) / 1000 };
-    Object.assign(run, { status: 'succeeded', metrics: { ...candidate.metrics, champion: candidate.champion, gate: gate.reasons }, stepSeconds: secondsPerStep, modelVersion: candidate.version, promoted: gate.promoted });
+    Object.assign(run, { status: 'succeeded', params: candidate.params ?? params, metrics: { ...candidate.metrics, champion: candidate.champion, gate: gate.reasons }, stepSeconds: secondsPerStep, modelVersion: candidate.version, promoted: gate.promoted });
     await recordMlRun(run);
     return {
       runId, asOf, trainingSetId, rows: { train: spec.splits.train.rows, valid: spec.splits.valid.rows, test: spec.splits.test.rows },

@@ -18,6 +18,8 @@ export interface CandidateResult {
   metrics: SplitMetrics;
   champion?: { version: number; metrics: Metrics };
   championUnscorable?: string;
+  /** the hyperparameters used: the defaults with the run's overrides */
+  params: GbdtParams;
   trees: number;
   bestIteration: number;
   parityMaxRelError: number;
@@ -70,7 +72,7 @@ export async function trainCandidate(
   const inputSchema: InputSchema = { inputName: INPUT_NAME, featureNames: spec.featureNames, featureDefinitions: spec.featureDefinitions, featureSet: spec.featureSet };
   const version = await registerVersion(ch, { model: input.model, onnx, inputSchema, metrics, runId: input.runId, trainingSetId: input.trainingSetId });
   timer.lap('register');
-  return { version, metrics, ...champion, trees: model.trees.length, bestIteration: model.bestIteration, parityMaxRelError, stepSeconds: timer.seconds, spec };
+  return { version, metrics, ...champion, params: model.params, trees: model.trees.length, bestIteration: model.bestIteration, parityMaxRelError, stepSeconds: timer.seconds, spec };
 }
 
 async function parity(onnx: Uint8Array, test: SplitData, expected: Float64Array): Promise<number> {
