@@ -2,6 +2,7 @@ import { Context, log } from '@temporalio/activity';
 import type { ClickHouse } from '../clickhouse/client.js';
 import { killPredecessors, stepQueryPrefix, withQueryIds } from '../clickhouse/query-ids.js';
 import type { FeatureSettings } from '../config/env.js';
+import type { FeatureViewStep } from '../features/catalog.js';
 import { computeActivityFeatures } from '../features/activity/compute.js';
 import { computeDailyFeatures, computeRollingFeatures, computeWeeklyFeatures } from '../features/athlete/index.js';
 import { checkFeatureTables, describeFailures, type QualityReport } from '../features/pipeline/checks.js';
@@ -13,7 +14,8 @@ import { dataQualityFailure } from '../workflows/failures.js';
 import { failFastOn } from './ingest.js';
 import { whileHeartbeating } from './heartbeat.js';
 
-export type FeatureStep = 'activity' | 'daily' | 'rolling' | 'weekly';
+/** The steps of the feature-view catalog. */
+export type FeatureStep = FeatureViewStep;
 
 export interface FeatureStepInput {
   step: FeatureStep;

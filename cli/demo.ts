@@ -6,6 +6,7 @@ import { startStack } from '../infra/stack.js';
 import { stopBackgroundWorker } from '../infra/background-worker.js';
 import { connectClient } from '../infra/temporal-connection.js';
 import { featurePipeline, ingestActivities } from '../workflows/index.js';
+import { demoTimeEstimator } from './demo-ml.js';
 import { ingestTable, table } from './print.js';
 import { runMain } from './run-main.js';
 import { withInProcessWorker } from './worker-in-process.js';
@@ -25,6 +26,7 @@ runMain(async () => {
     await printLanded(ch);
     await computeFeatures(client, config);
     await printFitness(ch);
+    await demoTimeEstimator(client, config, ch);
   });
   // The demo held the embedded data; now the background worker takes it over, so the UI's runs have a worker.
   console.log('\nLeaving the stack running (dev server, worker, schedules):');

@@ -4,7 +4,7 @@ import { EmbeddedClickHouseLockedError, openClickHouse, type ClickHouse } from '
 import { migrate } from '../clickhouse/migrate.js';
 import type { AppConfig } from '../config/env.js';
 import { connectWorker } from '../infra/temporal-connection.js';
-import { createWorker } from '../workers/worker.js';
+import { createWorkers } from '../workers/worker.js';
 
 const POLL_MS = 1_000;
 
@@ -15,7 +15,9 @@ export async function withInProcessWorker<T>(config: AppConfig, work: (ch: Click
   try {
     await migrate(ch);
     const connection = await connectWorker(config.temporal);
-    const worker = await createWorker(connection, config.temporal, ch, config.features, config.worker);
+    const { namespace, taskQueue, mlTaskQueue } = config.temporal;
+    // Both queues: a command's workflow may be an ML one, and with the embedded engine this process is the only worker.
+    const worker = await createWorkers(connection, [{ namespace, taskQueue }, { namespace, taskQueue: mlTaskQueue }], ch, config.features, config.worker);
     try {
       return await worker.runUntil(work(ch));
     } finally {

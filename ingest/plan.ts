@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export type RecordKind = 'athletes' | 'thresholds' | 'activities' | 'fit' | 'streams' | 'deletions';
+export type RecordKind = 'athletes' | 'thresholds' | 'activities' | 'planned' | 'fit' | 'streams' | 'deletions';
 export type FileFormat = 'ndjson' | 'csv' | 'fit';
 
 export interface IngestFile {
@@ -11,10 +11,10 @@ export interface IngestFile {
 }
 
 /** Dependency order: an activity needs its athlete, a sample needs its activity; deletions apply to what came before. */
-const KIND_ORDER: RecordKind[] = ['athletes', 'thresholds', 'activities', 'fit', 'streams', 'deletions'];
+const KIND_ORDER: RecordKind[] = ['athletes', 'thresholds', 'activities', 'planned', 'fit', 'streams', 'deletions'];
 
 /**
- * What a file holds, told by how its name begins (the README's `athletes*`, `thresholds*`, `activities*`,
+ * What a file holds, told by how its name begins (the README's `athletes*`, `thresholds*`, `activities*`, `planned*`,
  * `streams*`): a prefix, so `activities_2025.ndjson` counts (a word boundary would not break before `_`).
  * The longer names go first: `athlete_thresholds*` is thresholds, `activity_streams*` streams.
  */
@@ -23,6 +23,7 @@ const KIND_BY_NAME: [RegExp, RecordKind][] = [
   [/^(activity[_-]?)?(streams?|samples?)/i, 'streams'],
   [/^athletes?/i, 'athletes'],
   [/^activit(y|ies)/i, 'activities'],
+  [/^planned/i, 'planned'],
   [/^deletions?/i, 'deletions'],
 ];
 
@@ -46,7 +47,7 @@ export function classifyFile(filePath: string): IngestFile {
   if (format === 'fit') return { path: filePath, kind: 'fit', format };
   const kind = KIND_BY_NAME.find(([pattern]) => pattern.test(base))?.[1];
   if (!kind) {
-    throw new IngestPlanError(`${filePath}: cannot tell what the file holds: name it athletes*, thresholds*, activities*, streams* or deletions* (.ndjson or .csv)`);
+    throw new IngestPlanError(`${filePath}: cannot tell what the file holds: name it athletes*, thresholds*, activities*, planned*, streams* or deletions* (.ndjson or .csv)`);
   }
   return { path: filePath, kind, format };
 }

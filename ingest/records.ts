@@ -41,6 +41,20 @@ export interface ActivityRow {
   source: string;
 }
 
+/** A planned activity: what the time estimator scores before it happens. */
+export interface PlannedActivityRow {
+  planned_id: string;
+  athlete_id: string;
+  /** YYYY-MM-DD, athlete local date */
+  planned_date: string;
+  sport: Sport;
+  distance_m: number;
+  elevation_gain_m: number;
+  /** hour of the planned local start, 0-23; null when not planned */
+  start_hour_local: number | null;
+  source: string;
+}
+
 /** One per-second sample as read from a file, before the set-based checks in ClickHouse. */
 export interface StreamSample {
   activity_id: string;
@@ -131,6 +145,7 @@ export const KEY_COLUMNS = {
   athletes: ['athlete_id'],
   thresholds: ['athlete_id', 'effective_from'],
   activities: ['activity_id', 'athlete_id'],
+  planned: ['planned_id', 'athlete_id'],
   streams: ['activity_id', 't_s'],
   deletions: ['activity_id'],
 } as const;

@@ -11,6 +11,9 @@ export const storedVersions = {
   activities: (db: Database) =>
     `SELECT activity_id AS key, toString(content_hash) AS hash, athlete_id AS owner
      FROM ${db}.activities FINAL WHERE activity_id IN {ids:Array(String)}`,
+  planned_activities: (db: Database) =>
+    `SELECT planned_id AS key, toString(content_hash) AS hash, athlete_id AS owner
+     FROM ${db}.planned_activities FINAL WHERE planned_id IN {ids:Array(String)}`,
 };
 
 export const athleteTimeZones = (db: Database) =>

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { ClickHouse } from '../clickhouse/client.js';
-import type { ActivityRow, AthleteRow, RejectReason, ThresholdRow } from './records.js';
+import type { ActivityRow, AthleteRow, PlannedActivityRow, RejectReason, ThresholdRow } from './records.js';
 import { athleteTimeZones, storedVersions } from './summaries.sql.js';
 
 export type SummaryTable = keyof typeof storedVersions;
-type SummaryRow = AthleteRow | ThresholdRow | ActivityRow;
+type SummaryRow = AthleteRow | ThresholdRow | ActivityRow | PlannedActivityRow;
 
 export interface Located<T> {
   locator: string;
@@ -24,6 +24,7 @@ const KEY: Record<SummaryTable, (row: never) => string> = {
   athletes: (r: AthleteRow) => r.athlete_id,
   athlete_thresholds: (r: ThresholdRow) => `${r.athlete_id}|${r.effective_from}`,
   activities: (r: ActivityRow) => r.activity_id,
+  planned_activities: (r: PlannedActivityRow) => r.planned_id,
 };
 
 /** Stable across runs and processes: validators build rows with a fixed key order. */
@@ -43,7 +44,7 @@ export async function upsertSummaries<T extends SummaryRow>(
   seenInUpload: Map<string, string>,
 ): Promise<UpsertOutcome<T>> {
   const keyOf = KEY[table] as (row: T) => string;
-  const stored = await storedVersionsOf(ch, table, batch.map((b) => (table === 'activities' ? keyOf(b.row) : b.row.athlete_id)));
+  const stored = await storedVersionsOf(ch, table, batch.map((b) => (table === 'activities' || table === 'planned_activities' ? keyOf(b.row) : b.row.athlete_id)));
   const outcome: UpsertOutcome<T> = { inserted: 0, unchanged: 0, conflicts: [], refused: [] };
   const toInsert: (Located<T> & { key: string; hash: string })[] = [];
   for (const item of batch) {

@@ -4,12 +4,13 @@ import { writeRejects, type Rejected } from './rejects.js';
 import { addRejected, type IngestOutcome } from './outcome.js';
 import { exclusively } from './write-lock.js';
 import { loadAthleteZones, upsertSummaries, type Located, type SummaryTable } from './summaries.js';
+import { validatePlanned } from './validate-planned.js';
 import { validateActivity, validateAthlete, validateThreshold, type Checked, type ValidationContext } from './validate.js';
 
-export type SummaryKind = 'athletes' | 'thresholds' | 'activities';
+export type SummaryKind = 'athletes' | 'thresholds' | 'activities' | 'planned';
 
-const TABLE: Record<SummaryKind, SummaryTable> = { athletes: 'athletes', thresholds: 'athlete_thresholds', activities: 'activities' };
-const FLUSH_ORDER: SummaryKind[] = ['athletes', 'thresholds', 'activities'];
+const TABLE: Record<SummaryKind, SummaryTable> = { athletes: 'athletes', thresholds: 'athlete_thresholds', activities: 'activities', planned: 'planned_activities' };
+const FLUSH_ORDER: SummaryKind[] = ['athletes', 'thresholds', 'activities', 'planned'];
 const BATCH_SIZE = 5_000;
 
 /**
@@ -17,8 +18,8 @@ const BATCH_SIZE = 5_000;
  * one lookup of stored versions per batch, rejects quarantined with their raw text.
  */
 export class SummaryIngester {
-  private readonly buffers: Record<SummaryKind, SourceRecord[]> = { athletes: [], thresholds: [], activities: [] };
-  private readonly seen: Record<SummaryKind, Map<string, string>> = { athletes: new Map(), thresholds: new Map(), activities: new Map() };
+  private readonly buffers: Record<SummaryKind, SourceRecord[]> = { athletes: [], thresholds: [], activities: [], planned: [] };
+  private readonly seen: Record<SummaryKind, Map<string, string>> = { athletes: new Map(), thresholds: new Map(), activities: new Map(), planned: new Map() };
   private readonly ctx: ValidationContext & { athletes: Map<string, string> };
 
   constructor(
@@ -74,6 +75,7 @@ export class SummaryIngester {
     if (!record.fields) return { ok: false, reason: record.rejectAs ?? 'malformed_record', detail: record.parseError ?? 'unreadable record' };
     if (kind === 'athletes') return validateAthlete(record.fields, this.ctx);
     if (kind === 'thresholds') return validateThreshold(record.fields, this.ctx);
+    if (kind === 'planned') return validatePlanned({ source: this.recordSource, ...record.fields }, this.ctx);
     return validateActivity({ source: this.recordSource, ...record.fields }, this.ctx);
   }
 }

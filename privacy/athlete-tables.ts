@@ -21,6 +21,11 @@ export const ATHLETE_KEYED_TABLES = [
   'athlete_rolling_features',
   'athlete_weekly_features',
   'feature_scope',
+  // ML: planned activities, training sets (a forgotten athlete leaves the stored sets they were in), predictions
+  'planned_activities',
+  'training_sets',
+  'predictions',
+  'prediction_errors',
 ] as const;
 
 export type AthleteKeyedTable = (typeof ATHLETE_KEYED_TABLES)[number];

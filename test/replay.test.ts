@@ -39,6 +39,9 @@ describe('replaying recorded workflow histories', () => {
     expect(features[0]).toBe('planFeatureRun');
     expect(features.slice(-2)).toEqual(['checkFeatureRun', 'finishFeatureRun']);
     expect(features.filter((a) => a === 'computeFeatureStep').length).toBeGreaterThanOrEqual(8);
+    expect(scheduledActivities('trainTimeEstimator')).toEqual(['recordMlRun', 'buildTrainingSet', 'trainCandidate', 'applyPromotionGate', 'recordMlRun']);
+    expect(scheduledActivities('batchInference')).toEqual(['checkInferenceReady', 'scoreBatch', 'scoreBatch', 'liveError']);
+    expect(scheduledActivities('promoteModel')).toEqual(['promoteModel']);
   });
 
   it('the current workflow code replays every recorded history deterministically', async () => {

@@ -63,3 +63,35 @@ export async function createWorker(
     maxConcurrentWorkflowTaskExecutions: settings.maxConcurrentWorkflowTasks,
   });
 }
+
+/** The workers of one process: they run and stop together. */
+export interface Workers {
+  run(): Promise<void>;
+  runUntil<T>(work: Promise<T>): Promise<T>;
+}
+
+/**
+ * One worker per task queue over the same ClickHouse handle and one workflow bundle: the all-in-one worker (both
+ * queues in one process, the only way with the embedded engine), the in-process worker of the commands, the tests.
+ */
+export async function createWorkers(
+  connection: NativeConnection, targets: WorkerTarget[], ch: ClickHouse,
+  features: FeatureSettings = parseFeatures({}, []), settings: WorkerSettings = parseWorker({}, []),
+): Promise<Workers> {
+  const source = await sharedWorkflowSource(settings);
+  const workers: Worker[] = [];
+  for (const target of targets) workers.push(await createWorker(connection, target, ch, features, settings, source));
+  const stopOthers = (error: unknown) => {
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+    throw error;
+  };
+  return {
+    async run() {
+      await Promise.all(workers.map((w) => w.run().catch(stopOthers)));
+    },
+    async runUntil<T>(work: Promise<T>) {
+      const [result] = await Promise.all(workers.map((w) => w.runUntil(work).catch(stopOthers)));
+      return result as T;
+    },
+  };
+}

@@ -1,5 +1,6 @@
 import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities, FeatureStep, FeatureStepInput } from '../activities/index.js';
+import type { TableOfStep } from '../features/catalog.js';
 import type { QualityCheck } from '../features/pipeline/checks.js';
 import { forEachBounded } from './concurrency.js';
 import { DATA_QUALITY, INVALID_INPUT, surfacingFailure } from './failures.js';
@@ -42,7 +43,8 @@ function computeFeatureStep(input: FeatureStepInput): Promise<number> {
   return proxyActivities<Activities>({ ...stepOptions, activityId }).computeFeatureStep(input);
 }
 
-const TABLE_OF_STEP: Record<FeatureStep, string> = {
+/** Typed by the feature-view catalog (workflows import only types): a catalog change that breaks it fails to compile. */
+const TABLE_OF_STEP: TableOfStep = {
   activity: 'activity_features', daily: 'athlete_daily_features', rolling: 'athlete_rolling_features', weekly: 'athlete_weekly_features',
 };
 

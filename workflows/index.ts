@@ -5,3 +5,6 @@ export { scheduledRun, type ScheduledRunInput, type ScheduledRunSummary } from '
 export { athleteFeatures } from './athleteFeatures.js';
 export { deleteActivities, type DeleteActivitiesInput } from './deleteActivities.js';
 export { forgetAthlete, type ForgetAthleteInput } from './forgetAthlete.js';
+export { batchInference, type BatchInferenceInput, type BatchInferenceSummary } from './batchInference.js';
+export { promoteModel, type PromoteModelInput } from './promoteModel.js';
+export { trainTimeEstimator, type TrainTimeEstimatorInput, type TrainTimeEstimatorSummary } from './trainTimeEstimator.js';

@@ -6,6 +6,7 @@ import { athleteFeatures } from './0004_athlete_features.js';
 import { generator } from './0005_generator.js';
 import { streamUploadFiles } from './0006_stream_upload_files.js';
 import { deletions } from './0008_deletions.js';
+import { timeEstimator } from './0009_time_estimator.js';
 
 /** Applied in this order; append only, never edit one that has shipped. */
-export const migrations: Migration[] = [rawData, featurePipeline, activityFeatures, athleteFeatures, generator, streamUploadFiles, deletions];
+export const migrations: Migration[] = [rawData, featurePipeline, activityFeatures, athleteFeatures, generator, streamUploadFiles, deletions, timeEstimator];

@@ -1,4 +1,4 @@
-import type { FeatureDefinition } from '../registry.js';
+import type { FeatureDefinition } from '../catalog.js';
 
 /**
  * Registry entries of the athlete tables (clickhouse/migrations/0004_athlete_features.ts).

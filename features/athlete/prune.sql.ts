@@ -1,15 +1,14 @@
 import type { Database } from '../../clickhouse/sql.js';
+import { ATHLETE_VIEWS } from '../catalog.js';
 import { scopedAthletesSql } from './scope.sql.js';
 
 /**
- * The athlete tables, with the date column of their key and the first and last keys a spine from `first`
- * to `asOf` has (a week is keyed by its Monday).
+ * The athlete tables, with the date column of their key and the key of the row holding a local date (a week
+ * is keyed by its Monday): a spine from `first` to `asOf` has keys from keyOf(first) to keyOf(asOf).
  */
-const TABLES = [
-  { table: 'athlete_daily_features', date: 'date', key: (day: string) => day },
-  { table: 'athlete_rolling_features', date: 'as_of_date', key: (day: string) => day },
-  { table: 'athlete_weekly_features', date: 'week_start', key: (day: string) => `toMonday(${day})` },
-] as const;
+const TABLES = ATHLETE_VIEWS.map((v) => ({ table: v.table, date: v.eventDate, key: v.rowDateOf }));
+/** SQL: the key date of table `t.tbl` of the row that holds `day`. */
+const keyOf = (day: string) => `multiIf(${TABLES.map((spec) => `t.tbl = '${spec.table}', ${spec.key(day)}`).join(', ')}, ${day})`;
 
 /** Where a spine starts for an athlete without any activity up to as-of: nothing of theirs is kept. */
 const NO_SPINE = "toDate('2149-06-06')";
@@ -31,9 +30,7 @@ export const athletesWithStaleRows = (db: Database) => `
     WHERE athlete_id IN (${scopedAthletesSql(db)}) AND local_date <= {asOf:Date}
     GROUP BY athlete_id
   ) AS f ON f.athlete_id = t.athlete_id
-  WHERE f.athlete_id = ''
-    OR t.d < if(t.tbl = 'athlete_weekly_features', toMonday(f.first_date), f.first_date)
-    OR t.d > if(t.tbl = 'athlete_weekly_features', toMonday({asOf:Date}), {asOf:Date})
+  WHERE f.athlete_id = '' OR t.d < ${keyOf('f.first_date')} OR t.d > ${keyOf('{asOf:Date}')}
   GROUP BY t.athlete_id`;
 
 /**

@@ -31,6 +31,11 @@ export interface GbdtParams {
   /** stop when the validation loss has not improved for this many trees; 0 = never */
   earlyStoppingRounds: number;
   seed: number;
+  /**
+   * threads building histograms: 1, or 2 (the main thread and one helper, used from 20,000 training rows); the model
+   * is the same either way. Default 1.
+   */
+  threads?: number;
 }
 
 export interface TrainProgress {

@@ -3,17 +3,11 @@
  * telling two such snapshots apart cell by cell, numbers within a relative tolerance.
  */
 import type { ClickHouse } from '../../clickhouse/client.js';
+import { FEATURE_TABLES, FEATURE_VIEWS, type FeatureTable } from '../../features/catalog.js';
 import { rows } from './clickhouse.js';
 
-export const FEATURE_TABLE_KEYS = {
-  activity_features: ['athlete_id', 'activity_id'],
-  athlete_daily_features: ['athlete_id', 'date'],
-  athlete_rolling_features: ['athlete_id', 'as_of_date'],
-  athlete_weekly_features: ['athlete_id', 'week_start'],
-} as const;
-
-export type FeatureTable = keyof typeof FEATURE_TABLE_KEYS;
-export const FEATURE_TABLES = Object.keys(FEATURE_TABLE_KEYS) as FeatureTable[];
+export { FEATURE_TABLES, type FeatureTable };
+export const FEATURE_TABLE_KEYS = Object.fromEntries(FEATURE_VIEWS.map((v) => [v.table, v.key])) as Record<FeatureTable, readonly string[]>;
 
 type Cells = Record<string, unknown>;
 export type FeatureSnapshot = Record<FeatureTable, Cells[]>;

@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ClickHouse } from '../../clickhouse/client.js';
-import { createWorker } from '../../workers/worker.js';
+import { createWorkers } from '../../workers/worker.js';
 
-/** Runs `fn` while a real worker (the production factory) polls a fresh task queue of the test server. */
-export async function withWorker<T>(env: TestWorkflowEnvironment, ch: ClickHouse, fn: (taskQueue: string) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` while the real workers (the production factory) poll fresh task queues of the test server: the
+ * feature one and the ML one (passed second), as the all-in-one worker does.
+ */
+export async function withWorker<T>(env: TestWorkflowEnvironment, ch: ClickHouse, fn: (taskQueue: string, mlTaskQueue: string) => Promise<T>): Promise<T> {
+  const namespace = env.namespace ?? 'default';
   const taskQueue = `test-${randomUUID()}`;
-  const worker = await createWorker(env.nativeConnection, { address: 'test', namespace: env.namespace ?? 'default', taskQueue }, ch);
-  return worker.runUntil(fn(taskQueue));
+  const mlTaskQueue = `${taskQueue}-ml`;
+  const workers = await createWorkers(env.nativeConnection, [{ namespace, taskQueue }, { namespace, taskQueue: mlTaskQueue }], ch);
+  return workers.runUntil(fn(taskQueue, mlTaskQueue));
 }

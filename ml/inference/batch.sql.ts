@@ -1,0 +1,11 @@
+import type { Database } from '../../clickhouse/sql.js';
+
+/** One chunk of label rows in id order, after the previous chunk's last id (keyset paging: bounded memory). */
+export const labelChunk = (labels: string) => `
+  SELECT * FROM (${labels}) WHERE row_id > {after:String} ORDER BY row_id LIMIT {limit:UInt32}`;
+
+export const liveError = (db: Database) => `
+  SELECT count() AS activities, avg(abs(error_s)) AS mae_s, sqrt(avg(error_s * error_s)) AS rmse_s,
+    100 * avg(abs(error_s) / actual_s) AS mape_pct
+  FROM ${db}.prediction_errors FINAL
+  WHERE model_name = {model:String} AND model_version = {version:UInt32} AND as_of = {asOf:Date}`;
