@@ -41,7 +41,7 @@ export function declaredSchedules(s: ScheduleSettings): DeclaredSchedule[] {
       id: `${s.idPrefix}batch-inference-daily`,
       description: 'Daily predictions as of the scheduled date, after that date\'s features (it waits for feature-pipeline-<asOf>).',
       at: s.inference, timeZone, workflowType: 'scheduledRun', taskQueue: s.temporal.mlTaskQueue,
-      input: run('batchInference', s.temporal.mlTaskQueue, 'batch-inference'),
+      input: run('batchInference', s.temporal.mlTaskQueue, 'batch-inference', { input: { featureTaskQueue: s.temporal.taskQueue } }),
       // BUFFER_ONE: it waits for its features, so it may outlast 24 h when they are late; the next day then follows.
       overlap: 'BUFFER_ONE', catchupWindow: '1 day',
     },
@@ -49,7 +49,7 @@ export function declaredSchedules(s: ScheduleSettings): DeclaredSchedule[] {
   if (s.training) {
     schedules.push({
       id: `${s.idPrefix}train-time-estimator-weekly`,
-      description: 'Weekly training of the time estimator (not promoted automatically).',
+      description: 'Weekly training of the time estimator; the promotion gate decides whether it becomes champion.',
       at: s.training, timeZone, workflowType: 'scheduledRun', taskQueue: s.temporal.mlTaskQueue,
       // The trainer takes its own window; the id still makes one training per scheduled day.
       input: run('trainTimeEstimator', s.temporal.mlTaskQueue, 'train-time-estimator', { passAsOf: false }),
