@@ -23,7 +23,7 @@ const { values } = parseArgs({
     days: { type: 'string', default: '730' },
     runs: { type: 'string', default: '3' },
     threads: { type: 'string', default: '2' },
-    'trainer-threads': { type: 'string', default: '1' },
+    'trainer-threads': { type: 'string', default: '2' },
   },
 });
 const RUNS = Number(values.runs);
