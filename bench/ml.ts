@@ -23,7 +23,7 @@ const { values } = parseArgs({
     days: { type: 'string', default: '730' },
     runs: { type: 'string', default: '3' },
     threads: { type: 'string', default: '2' },
-    'trainer-threads': { type: 'string', default: '1' },
+    'trainer-threads': { type: 'string', default: '2' },
   },
 });
 const RUNS = Number(values.runs);
@@ -66,6 +66,8 @@ function trainRuns(data: MlBenchData) {
     binning: median(runs.map((r) => r.binning)),
     boosting: median(runs.map((r) => r.boosting)),
     total: median(runs.map((r) => r.binning + r.boosting)),
+    /** the fastest run: on a shared machine the one least disturbed by other load */
+    best: Math.min(...runs.map((r) => r.binning + r.boosting)),
     cpu: median(runs.map((r) => r.cpu)),
     model: runs[0]!.model,
   };
@@ -156,6 +158,8 @@ if (!xgboostAvailable()) {
   const timeRatio = ts.total / xgbTotal;
   console.log(`  hold-out RMSE: TS ${tsMetrics.rmse.toFixed(1)} s vs XGBoost ${xgb.rmse.toFixed(1)} s (${(100 * rmseGap).toFixed(2)} %) ${rmseGap <= 0.02 ? 'met' : 'NOT MET'}`);
   console.log(`  training time: TS ${ts.total.toFixed(2)} s vs XGBoost ${xgbTotal.toFixed(2)} s (${timeRatio.toFixed(2)}×) ${timeRatio <= 3 ? 'met' : 'NOT MET'}; CPU ${ts.cpu.toFixed(2)} s vs ${xgb.cpuSeconds.toFixed(2)} s`);
+  const xgbBest = xgb.dmatrixSeconds + Math.min(...xgb.trainRuns);
+  console.log(`  fastest runs: TS ${ts.best.toFixed(2)} s vs XGBoost ${xgbBest.toFixed(2)} s (${(ts.best / xgbBest).toFixed(2)}×)`);
 }
 console.log(`  ONNX scoring: ${rate(onnxRate)} ${onnxRate.wall >= 500_000 ? 'met' : 'NOT MET'}`);
 

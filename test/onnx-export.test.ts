@@ -81,6 +81,15 @@ describe('ONNX export', () => {
     expect(worst).toBeLessThan(1e-4);
   });
 
+  it('exports trees that are a single leaf (nothing to split on)', async () => {
+    const features = Float32Array.from({ length: 40 }, (_, i) => i);
+    const constant = train({ features, labels: new Float64Array(20).fill(5), nRows: 20, nFeatures: 2 }, undefined, { nTrees: 3 });
+    expect(constant.trees.every((t) => t.feature.length === 1)).toBe(true);
+    const leafScorer = await OnnxScorer.create(toOnnx(constant));
+    expect([...(await leafScorer.score(features, 20))]).toEqual(new Array(20).fill(5));
+    await leafScorer.release();
+  });
+
   it('rejects a matrix of the wrong width and mismatched feature names', async () => {
     await expect(scorer.score(new Float32Array(10), 2)).rejects.toThrow(/expected nRows \(2\) × 6/);
     expect(() => toOnnx(model, { featureNames: ['a'] })).toThrow(/1 feature names for a model of 6 features/);
