@@ -14,7 +14,7 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../infra/temporal-cli.js';
 import { workflowsPath } from '../workers/worker.js';
-import { historyFile, RECORDED_WORKFLOW_IDS, type RecordedWorkflow } from './fixtures/record-histories.js';
+import { HISTORIES_DIR, historyFile, LEGACY_HISTORIES, RECORDED_WORKFLOW_IDS, type RecordedWorkflow } from './fixtures/record-histories.js';
 import { historyFromJson } from './support/history-json.js';
 
 const recorded = (workflow: RecordedWorkflow) => ({
@@ -34,7 +34,7 @@ describe('replaying recorded workflow histories', () => {
       expect(events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name).toBe(workflow);
       expect(events.at(-1)?.workflowExecutionCompletedEventAttributes, workflow).toBeTruthy();
     }
-    expect(new Set(scheduledActivities('ingestActivities'))).toEqual(new Set(['planIngest', 'ingestFile', 'ingestSynthetic']));
+    expect(new Set(scheduledActivities('ingestActivities'))).toEqual(new Set(['planIngest', 'ingestFile', 'stageStreamFile', 'promoteStreams', 'ingestSynthetic']));
     const features = scheduledActivities('featurePipeline');
     expect(features[0]).toBe('planFeatureRun');
     expect(features.slice(-2)).toEqual(['checkFeatureRun', 'finishFeatureRun']);
@@ -45,7 +45,11 @@ describe('replaying recorded workflow histories', () => {
   });
 
   it('the current workflow code replays every recorded history deterministically', async () => {
-    const histories = (Object.keys(RECORDED_WORKFLOW_IDS) as RecordedWorkflow[]).map(recorded);
+    const legacy = LEGACY_HISTORIES.map(({ workflow, file }) => ({
+      workflowId: RECORDED_WORKFLOW_IDS[workflow],
+      history: historyFromJson(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')),
+    }));
+    const histories = [...(Object.keys(RECORDED_WORKFLOW_IDS) as RecordedWorkflow[]).map(recorded), ...legacy];
     const results = [];
     for await (const result of Worker.runReplayHistories({ workflowsPath, replayName: 'recorded-histories' }, histories)) results.push(result);
     expect(results.map((r) => ({ workflowId: r.workflowId, error: r.error?.message }))).toEqual(
