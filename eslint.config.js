@@ -5,6 +5,27 @@ import tseslint from 'typescript-eslint';
 const bare = builtinModules.filter((m) => !m.startsWith('_'));
 const nodeBuiltins = [...new Set(bare.flatMap((m) => [m, `node:${m}`]))];
 
+// Workflow code is replayed: it must stay deterministic and sandbox-safe. shared/ is held to the same rules, so
+// workflows may import its values.
+const deterministicImports = {
+  paths: nodeBuiltins.map((name) => ({ name, message: 'Node built-ins are not allowed in workflow code.' })),
+  patterns: [
+    // node:-only modules (node:test, node:sqlite) are missing from builtinModules on some Node versions.
+    { group: [...nodeBuiltins.map((name) => `${name}/*`), 'node:*'], message: 'Node built-ins are not allowed in workflow code.' },
+    { group: ['@clickhouse/*', 'chdb', 'chdb/*', 'onnxruntime-node', '@temporalio/worker', '@temporalio/activity'], message: 'I/O belongs in activities, not workflows.' },
+  ],
+};
+const deterministicGlobals = {
+  'no-restricted-globals': ['error',
+    { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' },
+    { name: 'setInterval', message: 'Use sleep() from @temporalio/workflow.' },
+    { name: 'process', message: 'Workflow code must not read the environment.' },
+  ],
+  'no-restricted-properties': ['error',
+    { object: 'Math', property: 'random', message: 'Math.random is replaced by a seeded PRNG in workflows; prefer explicit inputs.' },
+  ],
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'data/**', '.tools/**', 'dist/**'] },
   ...tseslint.configs.recommended,
@@ -17,26 +38,28 @@ export default tseslint.config(
     },
   },
   {
-    // Workflow code is replayed: it must stay deterministic and sandbox-safe.
     files: ['workflows/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: nodeBuiltins.map((name) => ({ name, message: 'Node built-ins are not allowed in workflow code.' })),
-        patterns: [
-          // node:-only modules (node:test, node:sqlite) are missing from builtinModules on some Node versions.
-          { group: [...nodeBuiltins.map((name) => `${name}/*`), 'node:*'], message: 'Node built-ins are not allowed in workflow code.' },
-          { group: ['@clickhouse/*', 'chdb', 'chdb/*', 'onnxruntime-node', '@temporalio/worker', '@temporalio/activity'], message: 'I/O belongs in activities, not workflows.' },
-          { group: ['../*'], allowTypeImports: true, message: 'Workflows import only types from outside workflows/ (modules there may do I/O).' },
+        ...deterministicImports,
+        patterns: [...deterministicImports.patterns,
+          { group: ['../*', '!../shared'], allowTypeImports: true, message: 'Workflows import only types from outside workflows/ and shared/ (modules there may do I/O).' },
         ],
       }],
-      'no-restricted-globals': ['error',
-        { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' },
-        { name: 'setInterval', message: 'Use sleep() from @temporalio/workflow.' },
-        { name: 'process', message: 'Workflow code must not read the environment.' },
-      ],
-      'no-restricted-properties': ['error',
-        { object: 'Math', property: 'random', message: 'Math.random is replaced by a seeded PRNG in workflows; prefer explicit inputs.' },
-      ],
+      ...deterministicGlobals,
+    },
+  },
+  {
+    // What several layers share, workflows included: deterministic, and it depends on nothing else in the project.
+    files: ['shared/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        ...deterministicImports,
+        patterns: [...deterministicImports.patterns,
+          { group: ['../*'], message: 'shared/ imports nothing from the rest of the project (every folder may import it).' },
+        ],
+      }],
+      ...deterministicGlobals,
     },
   },
   {

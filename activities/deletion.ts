@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { ClickHouse } from '../clickhouse/client.js';
 import { deleteActivities, unknownActivityIds } from '../ingest/deletions.js';
 import { forgetAthlete, type ForgetOutcome } from '../privacy/forget.js';
-import { INVALID_INPUT } from '../workflows/failures.js';
+import { INVALID_INPUT } from '../shared/failures.js';
 
 export interface DeleteActivitiesOutcome {
   /** deleted by this call */

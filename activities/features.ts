@@ -9,9 +9,8 @@ import { checkFeatureTables, describeFailures, type QualityReport } from '../fea
 import { FeatureInputError, planFeatureRun, type FeatureRunPlan } from '../features/pipeline/plan.js';
 import { recordRunOutcome } from '../features/pipeline/runs.js';
 import { syncFeatureRegistry } from '../features/registry.js';
-import { todayIn } from '../ingest/time-zone.js';
-import { dataQualityFailure } from '../workflows/failures.js';
-import { failFastOn } from './ingest.js';
+import { todayIn } from '../shared/time-zone.js';
+import { dataQualityFailure, failFastOn } from '../shared/failures.js';
 import { whileHeartbeating } from './heartbeat.js';
 
 /** The steps of the feature-view catalog. */

@@ -1,20 +1,12 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
 import type { ClickHouse } from '../clickhouse/client.js';
-import { INVALID_INPUT } from '../workflows/failures.js';
+import { failFastOn } from '../shared/failures.js';
 import { ingestFile as ingestOneFile, promoteStreamUpload, stageStreamFile as stageOneStreamFile, type StagedStreamFile } from '../ingest/ingest-file.js';
 import type { IngestOutcome } from '../ingest/outcome.js';
 import { IngestPlanError, planIngest as planFiles, type IngestFile } from '../ingest/plan.js';
 import { ingestSyntheticSlice, type SyntheticSlice } from '../ingest/synthetic.js';
 import { whileHeartbeating } from './heartbeat.js';
 
-
-/** Bad input will not get better on retry: fail the workflow at once with the message. */
-export function failFastOn<T>(errorClass: abstract new (...args: never[]) => Error, work: () => Promise<T>): Promise<T> {
-  return work().catch((error: unknown) => {
-    if (error instanceof errorClass) throw ApplicationFailure.nonRetryable(error.message, INVALID_INPUT);
-    throw error;
-  });
-}
 
 /** The attempt (each stages into scratch partitions of its own) and a heartbeat while promoting, which may wait for another ingest. */
 function attemptOptions(progress: Record<string, unknown>) {

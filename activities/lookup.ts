@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ClickHouse } from '../clickhouse/client.js';
-import { INVALID_INPUT } from '../workflows/failures.js';
+import { INVALID_INPUT } from '../shared/failures.js';
 import { athleteExists, latestRollingFeatures, latestWeeklyFeatures } from './lookup.sql.js';
 
 export type FeatureRow = Record<string, string | number | null>;

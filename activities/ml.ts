@@ -3,7 +3,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ClickHouse } from '../clickhouse/client.js';
 import type { FeatureSettings } from '../config/env.js';
-import { todayIn } from '../ingest/time-zone.js';
+import { todayIn } from '../shared/time-zone.js';
 import type { GbdtParams } from '../ml/gbdt/types.js';
 import { InferenceError, scoreBatch, type ScoreBatchInput } from '../ml/inference/batch.js';
 import { liveError } from '../ml/inference/batch.sql.js';
@@ -16,8 +16,7 @@ import {
 import { buildTrainingSet, TrainingSetError, type SplitRequest, type TrainingSetSpec } from '../ml/training-set/build.js';
 import { MODEL_NAME } from '../ml/time-estimator/spec.js';
 import { CandidateError, trainCandidate, type CandidateResult } from '../ml/training/candidate.js';
-import { INVALID_INPUT } from '../workflows/failures.js';
-import { failFastOn } from './ingest.js';
+import { INVALID_INPUT, failFastOn } from '../shared/failures.js';
 import { whileHeartbeating } from './heartbeat.js';
 
 /** The ML activities' failure that no retry can fix, with its message for the workflow. */

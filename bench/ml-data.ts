@@ -1,5 +1,5 @@
 import { generatePopulation } from '../generator/index.js';
-import { SPORTS } from '../ingest/records.js';
+import { SPORTS } from '../shared/records.js';
 import type { Dataset } from '../ml/gbdt/types.js';
 
 /**

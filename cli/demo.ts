@@ -2,13 +2,13 @@ import type { Client } from '@temporalio/client';
 import type { ClickHouse } from '../clickhouse/client.js';
 import { loadConfig, type AppConfig } from '../config/env.js';
 import { ensureDevServer } from '../infra/dev-server.js';
-import { startStack } from '../infra/stack.js';
+import { startStack } from './stack-control.js';
 import { stopBackgroundWorker } from '../infra/background-worker.js';
 import { connectClient } from '../infra/temporal-connection.js';
 import { featurePipeline, ingestActivities } from '../workflows/index.js';
 import { demoTimeEstimator } from './demo-ml.js';
 import { ingestTable, table } from './print.js';
-import { runMain } from './run-main.js';
+import { runMain } from '../lib/run-main.js';
 import { withInProcessWorker } from './worker-in-process.js';
 
 const POPULATION = { seed: 42, athletes: 50, days: 365, streamShare: 0.05 };

@@ -4,7 +4,7 @@ import { loadConfig } from '../config/env.js';
 import { connectClient } from '../infra/temporal-connection.js';
 import { ingestActivities, type IngestSummary } from '../workflows/index.js';
 import { ingestTable } from './print.js';
-import { runMain } from './run-main.js';
+import { runMain } from '../lib/run-main.js';
 import { withSomeWorker } from './worker-in-process.js';
 
 const usage = 'usage: npm run ingest -- [--athlete ID] PATH...   (files or directories: athletes*, thresholds*, activities*, streams* as .ndjson/.csv, and .fit)';

@@ -6,7 +6,7 @@ import { connectClient } from '../infra/temporal-client.js';
 import { dateIn } from '../workflows/nominal-time.js';
 import { followProgress } from './follow.js';
 import { table } from './print.js';
-import { runMain } from './run-main.js';
+import { runMain } from '../lib/run-main.js';
 
 const HELP = `usage: npm run cli -- <command> [options]
 

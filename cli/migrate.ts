@@ -1,7 +1,7 @@
 import { openClickHouse } from '../clickhouse/client.js';
 import { migrate } from '../clickhouse/migrate.js';
 import { loadConfig } from '../config/env.js';
-import { runMain } from './run-main.js';
+import { runMain } from '../lib/run-main.js';
 
 /**
  * `npm run migrate`: applies the pending ClickHouse migrations, a deploy step of its own (workers on a server only

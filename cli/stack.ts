@@ -1,6 +1,6 @@
 import { loadConfig } from '../config/env.js';
-import { startStack, stopStack } from '../infra/stack.js';
-import { runMain } from './run-main.js';
+import { startStack, stopStack } from './stack-control.js';
+import { runMain } from '../lib/run-main.js';
 
 /**
  * `npm run stack`: the Temporal dev server, the all-in-one worker in the background and the schedules applied, left

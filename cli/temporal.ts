@@ -1,6 +1,6 @@
 import { loadConfig } from '../config/env.js';
 import { ensureDevServer, stopDevServer } from '../infra/dev-server.js';
-import { runMain } from './run-main.js';
+import { runMain } from '../lib/run-main.js';
 
 /** `npm run temporal` starts the local dev server in the background; `npm run temporal -- stop` stops it. */
 runMain(async () => {

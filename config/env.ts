@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { isValidIdentifier } from '../clickhouse/sql.js';
+import { isValidIdentifier } from '../shared/identifier.js';
 import { parseTimeZone, positiveInteger, throwIfProblems, type Env } from './common.js';
 import { parseTemporal, type TemporalConfig } from './temporal.js';
 import { parseWorker, type WorkerSettings } from './worker.js';

@@ -1,3 +1,4 @@
+import { FEATURE_TASK_QUEUE, ML_TASK_QUEUE } from '../shared/task-queues.js';
 import { throwIfProblems, type Env } from './common.js';
 
 /** What a process needs to talk to Temporal, and nothing else: all the registrar and the CLI client need. */
@@ -11,9 +12,6 @@ export interface TemporalConfig {
   tls?: { certPath: string; keyPath: string };
   apiKey?: string;
 }
-
-export const FEATURE_TASK_QUEUE = 'feature-engineering';
-export const ML_TASK_QUEUE = 'ml';
 
 export function loadTemporalConfig(env: Env = process.env): TemporalConfig {
   const problems: string[] = [];

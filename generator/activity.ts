@@ -1,4 +1,4 @@
-import type { ActivityRow, Sport } from '../ingest/records.js';
+import type { ActivityRow, Sport } from '../shared/records.js';
 import { durationFactor, heartRateAt, hillFactor, rideFlatSpeed } from './physiology.js';
 import type { AthleteProfile } from './profile.js';
 import type { Random } from './random.js';

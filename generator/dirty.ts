@@ -1,4 +1,4 @@
-import type { ActivityRow } from '../ingest/records.js';
+import type { ActivityRow } from '../shared/records.js';
 
 /**
  * Invalid copies of clean activities, one per kind of defect that ingestion must quarantine.

@@ -1,11 +1,11 @@
-import type { ActivityRow, AthleteRow, ThresholdRow } from '../ingest/records.js';
+import type { ActivityRow, AthleteRow, ThresholdRow } from '../shared/records.js';
 import { buildActivity } from './activity.js';
 import { DIRTY_KINDS, dirtyCopy } from './dirty.js';
 import { addDailyLoad, capacityFactor, sessionLoad, type LoadState } from './physiology.js';
 import { drawProfile, type AthleteProfile } from './profile.js';
 import { mixSeed, Random } from './random.js';
 import { measuredThresholds, nextRetestIn } from './thresholds.js';
-import { localToUtcMs } from './time-zone.js';
+import { localToUtcMs } from '../shared/time-zone.js';
 import { planDay, type PlannedSession } from './training-plan.js';
 import type { GeneratedAthlete, PopulationOptions, StreamPlan } from './types.js';
 

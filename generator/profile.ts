@@ -1,4 +1,4 @@
-import type { Sport } from '../ingest/records.js';
+import type { Sport } from '../shared/records.js';
 import { Random } from './random.js';
 
 /** Who an athlete is: fixed traits drawn once from the athlete's seed. */

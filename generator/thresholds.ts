@@ -1,4 +1,4 @@
-import type { ThresholdRow } from '../ingest/records.js';
+import type { ThresholdRow } from '../shared/records.js';
 import { fitnessFactor } from './physiology.js';
 import type { AthleteProfile } from './profile.js';
 import type { Random } from './random.js';

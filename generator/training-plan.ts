@@ -1,4 +1,4 @@
-import type { Sport } from '../ingest/records.js';
+import type { Sport } from '../shared/records.js';
 import type { AthleteProfile } from './profile.js';
 import type { Random } from './random.js';
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '../config/env.js';
-import { projectRoot } from './temporal-cli.js';
+import { projectRoot } from '../lib/project-root.js';
 
 const READY = /Worker polling task queue/;
 

@@ -1,8 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { projectRoot } from '../lib/project-root.js';
 
 /** The Temporal CLI: $TEMPORAL_CLI, else the project-local build from infra/install-temporal-cli.sh. */
 export function temporalCliPath(): string {

@@ -1,4 +1,4 @@
-import type { RejectReason } from './records.js';
+import type { RejectReason } from '../shared/records.js';
 
 /** Thrown by field readers; the validators turn it into a reject row. */
 export class RecordRejected extends Error {

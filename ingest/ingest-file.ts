@@ -6,7 +6,7 @@ import { IngestPlanError, type IngestFile } from './plan.js';
 import { InvalidFitFileError, readFitActivities } from './readers/fit.js';
 import { openDataFile, readWhole, UnreadableFileError } from './readers/source-file.js';
 import { readCsv, readNdjson } from './readers/text.js';
-import { KEY_COLUMNS } from './records.js';
+import { KEY_COLUMNS } from '../shared/records.js';
 import { writeRejects, type Rejected } from './rejects.js';
 import { attemptBatch, promoteStagedSamples, SampleStager } from './streams.js';
 import { SummaryIngester } from './summary-ingester.js';

@@ -1,5 +1,5 @@
 import type { RecordKind } from './plan.js';
-import type { RejectReason } from './records.js';
+import type { RejectReason } from '../shared/records.js';
 import type { StreamOutcome } from './streams.js';
 
 /** What one source (a file, or a slice of the synthetic population) contributed. */

@@ -1,6 +1,6 @@
 import type { ClickHouse } from '../clickhouse/client.js';
 import { formatUtcMillis } from './fields.js';
-import type { RejectReason } from './records.js';
+import type { RejectReason } from '../shared/records.js';
 
 export interface Rejected {
   locator: string;

@@ -1,5 +1,5 @@
 import type { Database } from '../clickhouse/sql.js';
-import { LIMITS } from './records.js';
+import { LIMITS } from '../shared/records.js';
 
 /**
  * A staged sample's `seq` is its file's index in the upload × 2^32 + its position in the file, so ordering

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { ClickHouse } from '../clickhouse/client.js';
-import type { RejectReason, StreamSample } from './records.js';
+import type { RejectReason, StreamSample } from '../shared/records.js';
 import * as sql from './streams.sql.js';
 import { exclusively } from './write-lock.js';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ClickHouse } from '../clickhouse/client.js';
-import type { ActivityRow, AthleteRow, PlannedActivityRow, RejectReason, ThresholdRow } from './records.js';
+import type { ActivityRow, AthleteRow, PlannedActivityRow, RejectReason, ThresholdRow } from '../shared/records.js';
 import { athleteTimeZones, storedVersions } from './summaries.sql.js';
 
 export type SummaryTable = keyof typeof storedVersions;

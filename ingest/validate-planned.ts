@@ -1,5 +1,5 @@
 import { RecordRejected, optionalNumber, optionalString, requiredDate, requiredNumber, requiredString } from './fields.js';
-import { LIMITS, RANGES, SPORTS, type PlannedActivityRow, type Sport } from './records.js';
+import { LIMITS, RANGES, SPORTS, type PlannedActivityRow, type Sport } from '../shared/records.js';
 import type { Checked, ValidationContext } from './validate.js';
 
 type Raw = Record<string, unknown>;

@@ -5,8 +5,8 @@ import {
 } from './fields.js';
 import {
   LIMITS, RANGES, SPORTS, type ActivityRow, type AthleteRow, type RejectReason, type Sport, type StreamSample, type ThresholdRow,
-} from './records.js';
-import { utcOffsetMinutes } from './time-zone.js';
+} from '../shared/records.js';
+import { utcOffsetMinutes } from '../shared/time-zone.js';
 
 export type Checked<T> = { ok: true; row: T } | { ok: false; reason: RejectReason; detail: string };
 
@@ -110,7 +110,7 @@ function durations(raw: Raw): { moving: number; elapsed: number } {
 function utcOffset(raw: Raw, start: { utc: Date; offsetMin: number | null }, zone: string): number {
   const given = optionalNumber(raw, 'utc_offset_min');
   if (given !== null) return inRange('utc_offset_min', given, RANGES.utcOffsetMin);
-  return start.offsetMin ?? utcOffsetMinutes(zone, start.utc);
+  return start.offsetMin ?? utcOffsetMinutes(zone, start.utc.getTime());
 }
 
 export function validateActivity(raw: Raw, ctx: ValidationContext): Checked<ActivityRow> {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../infra/temporal-cli.js';
+import { projectRoot } from '../lib/project-root.js';
 import { ndjson, writeFiles } from './support/files.js';
 import { startTemporal } from './support/temporal.js';
 import { startWorkerProcess, type WorkerExit } from './support/worker-process.js';

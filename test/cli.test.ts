@@ -1,28 +1,17 @@
 /** `npm run cli -- …` as a real process against a real dev server and worker. */
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../infra/temporal-cli.js';
+import { describe, expect, it } from 'vitest';
 import { ingestActivities } from '../workflows/index.js';
 import { freshDatabase } from './support/clickhouse.js';
-import { startTemporal } from './support/temporal.js';
+import { runScript } from './support/scripts.js';
+import { devServerForFile } from './support/temporal.js';
 import { withWorker } from './support/worker.js';
 
-const exec = promisify(execFile);
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await startTemporal();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const server = devServerForFile();
 
 async function cli(taskQueue: string, ...args: string[]): Promise<{ out: string; code: number }> {
-  const environment = { ...process.env, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: env.namespace ?? 'default', TEMPORAL_TASK_QUEUE: taskQueue };
-  return exec(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'cli', 'main.ts'), ...args], { cwd: projectRoot, env: environment, timeout: 120_000 })
+  const environment = { ...process.env, TEMPORAL_ADDRESS: server.env.address, TEMPORAL_NAMESPACE: server.env.namespace ?? 'default', TEMPORAL_TASK_QUEUE: taskQueue };
+  return runScript('cli/main.ts', args, environment, 120_000)
     .then(({ stdout, stderr }) => ({ out: stdout + stderr, code: 0 }), (e: { stdout: string; stderr: string; code: number }) => ({ out: e.stdout + e.stderr, code: e.code }));
 }
 
@@ -38,8 +27,8 @@ describe('npm run cli', () => {
 
   it('runs, backfills, lists and shows features; bad input fails with its message', async () => {
     const ch = await freshDatabase();
-    await withWorker(env, ch, async (taskQueue) => {
-      await env.client.workflow.execute(ingestActivities, {
+    await withWorker(server.env, ch, async (taskQueue) => {
+      await server.env.client.workflow.execute(ingestActivities, {
         taskQueue, workflowId: `ingest-${randomUUID()}`, args: [{ synthetic: { seed: 4, athletes: 2, days: 40, streamShare: 0, endDate: '2025-05-31' } }],
       });
       const run = await cli(taskQueue, 'features', '--as-of', '2025-05-29');

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClickHouse } from '../clickhouse/client.js';
 import { ATHLETE_KEYED_TABLES } from '../privacy/athlete-tables.js';
 import {
@@ -12,37 +11,26 @@ import {
 import { freshDatabase, rows } from './support/clickhouse.js';
 import { diffSnapshots, readFeatureTables, type FeatureSnapshot } from './support/feature-tables.js';
 import { ndjson, writeFiles } from './support/files.js';
-import { startTemporal } from './support/temporal.js';
+import { failingRun } from './support/runs.js';
+import { devServerForFile } from './support/temporal.js';
 import { withWorker } from './support/worker.js';
 
-let env: TestWorkflowEnvironment;
-
-beforeAll(async () => {
-  env = await startTemporal();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const server = devServerForFile();
 
 function workflowsOn(taskQueue: string) {
   const run = <A, R>(workflow: (input: A) => Promise<R>, input: A) =>
-    env.client.workflow.execute(workflow, { args: [input], taskQueue, workflowId: `${workflow.name}-${randomUUID()}` });
+    server.env.client.workflow.execute(workflow, { args: [input], taskQueue, workflowId: `${workflow.name}-${randomUUID()}` });
   return {
     ingest: (input: IngestInput) => run(ingestActivities, input),
     features: (input: FeaturePipelineInput) => run(featurePipeline, input),
     deleteActivities: (input: DeleteActivitiesInput) => run(deleteActivities, input),
     forget: (input: ForgetAthleteInput) => run(forgetAthlete, input),
     /** The failure of a run expected to fail, and how often each of its activities was attempted. */
-    failing: async <A>(workflow: (input: A) => Promise<unknown>, input: A) => {
-      const handle = await env.client.workflow.start(workflow, { args: [input], taskQueue, workflowId: `${workflow.name}-${randomUUID()}` });
-      const error = await handle.result().then(() => undefined, (e: unknown) => e);
-      const history = await handle.fetchHistory();
-      return { error, attempts: (history.events ?? []).flatMap((e) => e.activityTaskStartedEventAttributes?.attempt ?? []) };
-    },
+    failing: <A>(workflow: (input: A) => Promise<unknown>, input: A) => failingRun(server.env, taskQueue, workflow, input),
   };
 }
 type Workflows = ReturnType<typeof workflowsOn>;
-const onWorker = <T>(ch: ClickHouse, fn: (wf: Workflows) => Promise<T>) => withWorker(env, ch, (taskQueue) => fn(workflowsOn(taskQueue)));
+const onWorker = <T>(ch: ClickHouse, fn: (wf: Workflows) => Promise<T>) => withWorker(server.env, ch, (taskQueue) => fn(workflowsOn(taskQueue)));
 
 function expectInvalidInput(failure: { error: unknown; attempts: number[] }, message: RegExp): void {
   expect(failure.error).toBeInstanceOf(WorkflowFailedError);

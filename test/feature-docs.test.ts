@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withFeatureColumns } from '../features/docs.js';
 import { FEATURES } from '../features/registry.js';
-import { projectRoot } from '../infra/temporal-cli.js';
+import { projectRoot } from '../lib/project-root.js';
 
 describe('README feature reference', () => {
   it('documents every registered feature column, as the registry says (npm run docs:features regenerates it)', () => {

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClickHouse } from '../clickhouse/client.js';
 import {
   featurePipeline, ingestActivities, type FeaturePipelineInput, type FeaturePipelineSummary, type IngestInput, type IngestSummary,
@@ -12,39 +11,27 @@ import {
   diffSnapshots, duplicateKeys, FEATURE_TABLES, readFeatureTables, sameCell, type CellMismatch, type FeatureSnapshot,
 } from './support/feature-tables.js';
 import { ndjson, writeFiles } from './support/files.js';
-import { startTemporal } from './support/temporal.js';
+import { failingRun } from './support/runs.js';
+import { devServerForFile } from './support/temporal.js';
 import { withWorker } from './support/worker.js';
 
-let env: TestWorkflowEnvironment;
-
-beforeAll(async () => {
-  env = await startTemporal();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const server = devServerForFile();
 
 /** The two workflows, started on the task queue of a worker bound to one database. */
 function workflowsOn(taskQueue: string) {
   const id = (name: string) => `${name}-${randomUUID()}`;
   return {
     ingest: (input: IngestInput): Promise<IngestSummary> =>
-      env.client.workflow.execute(ingestActivities, { args: [input], taskQueue, workflowId: id('ingest') }),
+      server.env.client.workflow.execute(ingestActivities, { args: [input], taskQueue, workflowId: id('ingest') }),
     features: (input: FeaturePipelineInput): Promise<FeaturePipelineSummary> =>
-      env.client.workflow.execute(featurePipeline, { args: [input], taskQueue, workflowId: id('features') }),
+      server.env.client.workflow.execute(featurePipeline, { args: [input], taskQueue, workflowId: id('features') }),
     /** A run expected to fail: its error, its run id (the key pipeline_runs would use) and its activity attempts. */
-    failingFeatures: async (input: FeaturePipelineInput) => {
-      const handle = await env.client.workflow.start(featurePipeline, { args: [input], taskQueue, workflowId: id('features') });
-      const error = await handle.result().then(() => undefined, (e: unknown) => e);
-      const history = await handle.fetchHistory();
-      const attempts = (history.events ?? []).flatMap((e) => e.activityTaskStartedEventAttributes?.attempt ?? []);
-      return { error, runId: handle.firstExecutionRunId, attempts };
-    },
+    failingFeatures: (input: FeaturePipelineInput) => failingRun(server.env, taskQueue, featurePipeline, input, id('features')),
   };
 }
 
 type Workflows = ReturnType<typeof workflowsOn>;
-const onWorker = <T>(ch: ClickHouse, fn: (wf: Workflows) => Promise<T>) => withWorker(env, ch, (taskQueue) => fn(workflowsOn(taskQueue)));
+const onWorker = <T>(ch: ClickHouse, fn: (wf: Workflows) => Promise<T>) => withWorker(server.env, ch, (taskQueue) => fn(workflowsOn(taskQueue)));
 
 const allChecksPassed = (summary: FeaturePipelineSummary) => summary.checks.length === 16 && summary.checks.every((c) => c.passed);
 

@@ -2,7 +2,7 @@ import { Decoder, Encoder, Profile, Stream } from '@garmin/fitsdk';
 import type { ActivityMesg, FileIdMesg, Mesg, SessionMesg } from '@garmin/fitsdk';
 import { describe, expect, it } from 'vitest';
 import { InvalidFitFileError, readFitActivities, readFitActivity } from '../ingest/readers/fit.js';
-import type { StreamSample } from '../ingest/records.js';
+import type { StreamSample } from '../shared/records.js';
 import { encodeFitActivity, encodeMultisportFit, type FitActivitySpec } from './support/fit-file.js';
 
 const start = new Date('2024-05-01T06:30:00Z');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DIRTY_KINDS, generatePopulation, type GeneratedAthlete, type PopulationOptions } from '../generator/index.js';
-import type { ActivityRow, AthleteRow, ThresholdRow } from '../ingest/records.js';
-import { LIMITS, SPORTS } from '../ingest/records.js';
+import type { ActivityRow, AthleteRow, ThresholdRow } from '../shared/records.js';
+import { LIMITS, SPORTS } from '../shared/records.js';
 
 const BASE: PopulationOptions = { seed: 42, athletes: 4, days: 120, endDate: '2024-06-30', streamShare: 0.2 };
 

@@ -5,19 +5,16 @@
  * real dev server, real embedded engine.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openClickHouse, type ClickHouse } from '../clickhouse/client.js';
 import { migrate } from '../clickhouse/migrate.js';
 import { databaseName } from '../clickhouse/sql.js';
 import { ingestActivities, type IngestInput } from '../workflows/index.js';
 import { duplicateSamples, ingestTableFingerprints } from './support/ingest-tables.js';
-import { startTemporal } from './support/temporal.js';
 import { withWorker } from './support/worker.js';
-import { startWorkerProcess, type WorkerExit, type WorkerProcess } from './support/worker-process.js';
+import { workerProcessSuite, type WorkerExit, type WorkerProcess } from './support/worker-process.js';
 
 // One slice of a few million samples: its INSERT into activity_streams commits several parts, one after
 // the other, so the worker can be killed after some samples are stored and before the upload is recorded.
@@ -25,35 +22,10 @@ const INPUT: IngestInput = {
   synthetic: { seed: 21, athletes: 6, days: 365, streamShare: 0.6, dirtyShare: 0.02, endDate: '2025-06-30', athletesPerActivity: 6 },
 };
 
-let env: TestWorkflowEnvironment;
 let ch: ClickHouse | undefined;
-const children: WorkerProcess[] = [];
-const dataPath = fs.mkdtempSync(path.join(os.tmpdir(), 'afs-ingest-crash-'));
 const database = 'crash_ingest';
-const taskQueue = `ingest-crash-${randomUUID()}`;
-
-beforeAll(async () => {
-  env = await startTemporal();
-});
-afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
-  await Promise.all(children.map((child) => child.exited));
-  await ch?.close();
-  await env?.teardown();
-  fs.rmSync(dataPath, { recursive: true, force: true });
-});
-
-async function spawnWorker(): Promise<WorkerProcess> {
-  const child = await startWorkerProcess({
-    TEMPORAL_ADDRESS: env.address,
-    TEMPORAL_NAMESPACE: env.namespace ?? 'default',
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    CLICKHOUSE_URL: `chdb://${dataPath}`,
-    CLICKHOUSE_DATABASE: database,
-  });
-  children.push(child);
-  return child;
-}
+const suite = workerProcessSuite('ingest-crash', { CLICKHOUSE_DATABASE: database }, () => ch?.close());
+const { dataPath, taskQueue, spawnWorker } = suite;
 
 /** Committed data parts of a table (not tmp_insert_*, which a killed insert leaves unused), read from the engine's directory. */
 const parts = (table: string) => {
@@ -80,7 +52,7 @@ async function killWhileStreamsAreWritten(worker: WorkerProcess): Promise<void> 
 describe('a worker killed while it writes activity_streams', () => {
   it('retries on a new worker; the tables equal a clean run\'s; a re-ingest changes nothing', { timeout: 600_000 }, async () => {
     const first = await spawnWorker();
-    const handle = await env.client.workflow.start(ingestActivities, { taskQueue, workflowId: `crash-ingest-${randomUUID()}`, args: [INPUT] });
+    const handle = await suite.env.client.workflow.start(ingestActivities, { taskQueue, workflowId: `crash-ingest-${randomUUID()}`, args: [INPUT] });
     await killWhileStreamsAreWritten(first);
 
     // The kernel drops the engine's file lock with the dead process: a new worker opens the same path and
@@ -99,13 +71,13 @@ describe('a worker killed while it writes activity_streams', () => {
 
     const clean: ClickHouse = { ...ch, db: databaseName('clean_ingest'), close: async () => {} };
     await migrate(clean);
-    const cleanSummary = await withWorker(env, clean, (queue) =>
-      env.client.workflow.execute(ingestActivities, { taskQueue: queue, workflowId: `clean-${randomUUID()}`, args: [INPUT] }));
+    const cleanSummary = await withWorker(suite.env, clean, (queue) =>
+      suite.env.client.workflow.execute(ingestActivities, { taskQueue: queue, workflowId: `clean-${randomUUID()}`, args: [INPUT] }));
     expect(afterCrash).toEqual(await ingestTableFingerprints(clean));
     expect(summary.rejected).toBe(cleanSummary.rejected);
 
-    const again = await withWorker(env, ch, (queue) =>
-      env.client.workflow.execute(ingestActivities, { taskQueue: queue, workflowId: `again-${randomUUID()}`, args: [INPUT] }));
+    const again = await withWorker(suite.env, ch, (queue) =>
+      suite.env.client.workflow.execute(ingestActivities, { taskQueue: queue, workflowId: `again-${randomUUID()}`, args: [INPUT] }));
     expect(again.inserted).toBe(0);
     expect(await ingestTableFingerprints(ch)).toEqual(afterCrash);
   });

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../infra/temporal-cli.js';
+import { projectRoot } from '../lib/project-root.js';
 
 const eslint = new ESLint({ cwd: projectRoot });
 
@@ -24,5 +24,14 @@ describe('lint rules', () => {
       expect(await restrictedImports('schedules/apply.ts', `import * as x from '${module}';\nexport const y = x;\n`), module).not.toEqual([]);
     }
     expect(await restrictedImports('schedules/apply.ts', `import { loadTemporalConfig } from '../config/temporal.js';\nexport const y = loadTemporalConfig;\n`)).toEqual([]);
+  });
+
+  it('let workflows import values from shared/ only, and hold shared/ to the same rules', async () => {
+    const probe = (module: string) => `import * as x from '${module}';\nexport const y = x;\n`;
+    expect(await restrictedImports('workflows/index.ts', probe('../shared/failures.js'))).toEqual([]);
+    expect(await restrictedImports('workflows/index.ts', probe('../ingest/plan.js'))).not.toEqual([]);
+    for (const module of ['node:fs', '@clickhouse/client', '../ingest/plan.js', '../workflows/input.js']) {
+      expect(await restrictedImports('shared/text.ts', probe(module)), module).not.toEqual([]);
+    }
   });
 });

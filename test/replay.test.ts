@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../infra/temporal-cli.js';
+import { projectRoot } from '../lib/project-root.js';
 import { workflowsPath } from '../workers/worker.js';
 import { HISTORIES_DIR, historyFile, LEGACY_HISTORIES, RECORDED_WORKFLOW_IDS, type RecordedWorkflow } from './fixtures/record-histories.js';
 import { historyFromJson } from './support/history-json.js';

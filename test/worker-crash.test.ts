@@ -3,22 +3,17 @@
  * on a new worker process that opens the same embedded data path, the run must succeed, and its features
  * must equal a clean full recompute. Real processes, real dev server, real embedded engine.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { decodeTimeoutType, defaultPayloadConverter } from '@temporalio/common';
 import { tsToMs } from '@temporalio/common/lib/time.js';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EmbeddedClickHouseLockedError, openClickHouse, type ClickHouse } from '../clickhouse/client.js';
 import type { ClickHouseConfig } from '../config/env.js';
 import { featurePipeline, ingestActivities } from '../workflows/index.js';
 import { rows } from './support/clickhouse.js';
-import { startTemporal } from './support/temporal.js';
 import { withWorker } from './support/worker.js';
-import { startWorkerProcess, type WorkerExit, type WorkerProcess } from './support/worker-process.js';
+import { workerProcessSuite, type WorkerExit, type WorkerProcess } from './support/worker-process.js';
 
 // ~4 M stream samples: the activity step runs for seconds, long enough to be killed in the middle.
 const POPULATION = { seed: 3, athletes: 12, days: 200, streamShare: 0.5, endDate: '2025-06-30' };
@@ -35,43 +30,16 @@ const FEATURE_KEYS: Record<string, string[]> = {
 type Row = Record<string, unknown>;
 type Snapshot = Record<string, Row[]>;
 
-let env: TestWorkflowEnvironment;
 let ch: ClickHouse | undefined;
-const children: WorkerProcess[] = [];
-const dataPath = fs.mkdtempSync(path.join(os.tmpdir(), 'afs-crash-'));
+const suite = workerProcessSuite('crash', { CLICKHOUSE_DATABASE: 'crash_test', FEATURE_BUCKETS: '2', FEATURE_CONCURRENCY: '2' }, () => ch?.close());
+const { dataPath, taskQueue, spawnWorker } = suite;
 const embedded: ClickHouseConfig = { kind: 'embedded', path: dataPath, database: 'crash_test' };
-const taskQueue = `crash-${randomUUID()}`;
-
-beforeAll(async () => {
-  env = await startTemporal();
-});
-afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
-  await Promise.all(children.map((child) => child.exited));
-  await ch?.close();
-  await env?.teardown();
-  fs.rmSync(dataPath, { recursive: true, force: true });
-});
-
-async function spawnWorker(): Promise<WorkerProcess> {
-  const child = await startWorkerProcess({
-    TEMPORAL_ADDRESS: env.address,
-    TEMPORAL_NAMESPACE: env.namespace ?? 'default',
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    CLICKHOUSE_URL: `chdb://${dataPath}`,
-    CLICKHOUSE_DATABASE: embedded.database,
-    FEATURE_BUCKETS: '2',
-    FEATURE_CONCURRENCY: '2',
-  });
-  children.push(child);
-  return child;
-}
 
 describe('a worker killed in the middle of a feature step', () => {
   it('retries the step on a new worker process; the features equal a clean recompute', async () => {
     const first = await spawnWorker();
-    await env.client.workflow.execute(ingestActivities, { taskQueue, workflowId: `crash-ingest-${randomUUID()}`, args: [{ synthetic: POPULATION }] });
-    const handle = await env.client.workflow.start(featurePipeline, { taskQueue, workflowId: `crash-features-${randomUUID()}`, args: [{ asOf: AS_OF }] });
+    await suite.env.client.workflow.execute(ingestActivities, { taskQueue, workflowId: `crash-ingest-${randomUUID()}`, args: [{ synthetic: POPULATION }] });
+    const handle = await suite.env.client.workflow.start(featurePipeline, { taskQueue, workflowId: `crash-features-${randomUUID()}`, args: [{ asOf: AS_OF }] });
     const { running, killedAt } = await killDuringActivityStep(handle, first);
 
     // The kernel drops the engine's file lock with the dead process: a new worker opens the same path.
@@ -92,8 +60,8 @@ describe('a worker killed in the middle of a feature step', () => {
     console.log(`killed ${retries.length} of ${running.length} running activity step(s); retried ${((Math.min(...retries.map((r) => r.startedAt)) - killedAt) / 1000).toFixed(1)} s ` +
       `after the kill; activity_features: ${stored!.n} stored rows for ${afterCrash.activity_features!.length} activities; seconds per step: ${JSON.stringify(summary.secondsPerStep)}`);
 
-    const clean = await withWorker(env, ch, (queue) =>
-      env.client.workflow.execute(featurePipeline, { taskQueue: queue, workflowId: `clean-${randomUUID()}`, args: [{ fullRecompute: true, asOf: AS_OF }] }),
+    const clean = await withWorker(suite.env, ch, (queue) =>
+      suite.env.client.workflow.execute(featurePipeline, { taskQueue: queue, workflowId: `clean-${randomUUID()}`, args: [{ fullRecompute: true, asOf: AS_OF }] }),
     );
     await expectEveryRowFromRun(ch, clean.runId);
     const afterClean = await snapshot(ch);

@@ -2,47 +2,19 @@
  * SIGTERM to the worker process (workers/main.ts, the all-in-one worker) while a feature step runs in ClickHouse:
  * it stops polling, lets the step finish within its grace time, exits 0, and a new worker finishes the run.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openClickHouse, type ClickHouse } from '../clickhouse/client.js';
 import { featurePipeline, ingestActivities } from '../workflows/index.js';
 import { rows } from './support/clickhouse.js';
-import { startTemporal } from './support/temporal.js';
-import { startWorkerProcess, type WorkerExit, type WorkerProcess } from './support/worker-process.js';
+import { workerProcessSuite, type WorkerExit } from './support/worker-process.js';
 
 const POPULATION = { seed: 5, athletes: 8, days: 150, streamShare: 0.5, endDate: '2025-06-30' };
 
-let env: TestWorkflowEnvironment;
 let ch: ClickHouse | undefined;
-const children: WorkerProcess[] = [];
-const dataPath = fs.mkdtempSync(path.join(os.tmpdir(), 'afs-sigterm-'));
-const taskQueue = `sigterm-${randomUUID()}`;
-
-beforeAll(async () => {
-  env = await startTemporal();
-});
-afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
-  await Promise.all(children.map((child) => child.exited));
-  await ch?.close();
-  await env?.teardown();
-  fs.rmSync(dataPath, { recursive: true, force: true });
-});
-
-async function spawnWorker(): Promise<WorkerProcess> {
-  const child = await startWorkerProcess({
-    TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: env.namespace ?? 'default',
-    TEMPORAL_TASK_QUEUE: taskQueue, ML_TASK_QUEUE: `${taskQueue}-ml`,
-    CLICKHOUSE_URL: `chdb://${dataPath}`, CLICKHOUSE_DATABASE: 'sigterm_test', LOG_LEVEL: 'WARN',
-  });
-  children.push(child);
-  return child;
-}
+const suite = workerProcessSuite('sigterm', { CLICKHOUSE_DATABASE: 'sigterm_test', LOG_LEVEL: 'WARN' }, () => ch?.close());
+const { dataPath, taskQueue, spawnWorker } = suite;
 
 async function runningSteps(handle: WorkflowHandle): Promise<number> {
   const { raw } = await handle.describe();
@@ -52,8 +24,8 @@ async function runningSteps(handle: WorkflowHandle): Promise<number> {
 describe('SIGTERM to a worker during an activity', () => {
   it('drains: the worker exits 0 and no run is lost', async () => {
     const first = await spawnWorker();
-    await env.client.workflow.execute(ingestActivities, { taskQueue, workflowId: `sigterm-ingest-${randomUUID()}`, args: [{ synthetic: POPULATION }] });
-    const handle = await env.client.workflow.start(featurePipeline, { taskQueue, workflowId: `sigterm-features-${randomUUID()}`, args: [{ asOf: '2025-06-30' }] });
+    await suite.env.client.workflow.execute(ingestActivities, { taskQueue, workflowId: `sigterm-ingest-${randomUUID()}`, args: [{ synthetic: POPULATION }] });
+    const handle = await suite.env.client.workflow.start(featurePipeline, { taskQueue, workflowId: `sigterm-features-${randomUUID()}`, args: [{ asOf: '2025-06-30' }] });
     while ((await runningSteps(handle)) === 0) await new Promise((resolve) => setTimeout(resolve, 100));
 
     first.kill('SIGTERM');

@@ -3,7 +3,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import type { IngestOutcome } from '../ingest/outcome.js';
 import { MAX_LISTED_SOURCES, summarize } from '../workflows/ingestActivities.js';
-import { checkInput, truncatedList, type ObjectSchema } from '../workflows/input.js';
+import { truncatedList } from '../shared/text.js';
+import { checkInput, type ObjectSchema } from '../workflows/input.js';
 
 const schema: ObjectSchema = {
   name: { type: 'string', maxLength: 10 },

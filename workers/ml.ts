@@ -1,4 +1,4 @@
-import { runMain } from '../cli/run-main.js';
+import { runMain } from '../lib/run-main.js';
 import { runWorkers } from './start.js';
 
 /** `npm run worker:ml`: the ML worker (task queue ML_TASK_QUEUE, default ml). */

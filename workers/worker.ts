@@ -6,7 +6,7 @@ import { createOrchestrationActivities } from '../activities/orchestration.js';
 import type { ClickHouse } from '../clickhouse/client.js';
 import { parseFeatures, type FeatureSettings } from '../config/env.js';
 import { parseWorker, type WorkerSettings } from '../config/worker.js';
-import { projectRoot } from '../infra/temporal-cli.js';
+import { projectRoot } from '../lib/project-root.js';
 
 export const workflowsPath = path.join(projectRoot, 'workflows', 'index.ts');
 export const workflowBundlePath = path.join(projectRoot, 'dist', 'workflow-bundle.js');

@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { AthleteFeatures } from '../activities/lookup.js';
 import type { Activities } from '../activities/index.js';
-import { surfacingFailure } from './failures.js';
+import { surfacingFailure } from '../shared/failures.js';
 import { checkInput, ID } from './input.js';
 
 const { latestAthleteFeatures } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['InvalidInput'] } });

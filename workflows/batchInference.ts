@@ -1,7 +1,7 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { MlActivities } from '../activities/index.js';
 import type { Metrics } from '../ml/registry/metrics.js';
-import { INVALID_INPUT, surfacingFailure } from './failures.js';
+import { INVALID_INPUT, surfacingFailure } from '../shared/failures.js';
 import { checkInput, STORABLE_DATES, type ObjectSchema } from './input.js';
 import { featuresFor } from './run-once.js';
 

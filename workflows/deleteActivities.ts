@@ -1,7 +1,7 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { DeleteActivitiesOutcome } from '../activities/deletion.js';
-import { INVALID_INPUT, surfacingFailure } from './failures.js';
+import { INVALID_INPUT, surfacingFailure } from '../shared/failures.js';
 import { checkInput, ID } from './input.js';
 
 export interface DeleteActivitiesInput {

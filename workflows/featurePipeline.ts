@@ -3,7 +3,7 @@ import type { Activities, FeatureStep, FeatureStepInput } from '../activities/in
 import type { TableOfStep } from '../features/catalog.js';
 import type { QualityCheck } from '../features/pipeline/checks.js';
 import { forEachBounded } from './concurrency.js';
-import { DATA_QUALITY, INVALID_INPUT, surfacingFailure } from './failures.js';
+import { DATA_QUALITY, INVALID_INPUT, surfacingFailure } from '../shared/failures.js';
 import { checkInput, STORABLE_DATES, type ObjectSchema } from './input.js';
 
 export interface FeaturePipelineInput {

@@ -3,9 +3,9 @@ import type { Activities } from '../activities/index.js';
 import type { PopulationOptions } from '../generator/index.js';
 import type { StagedStreamFile } from '../ingest/ingest-file.js';
 import type { IngestOutcome } from '../ingest/outcome.js';
-import type { RejectReason } from '../ingest/records.js';
+import type { RejectReason } from '../shared/records.js';
 import { forEachBounded } from './concurrency.js';
-import { surfacingFailure } from './failures.js';
+import { surfacingFailure } from '../shared/failures.js';
 import { checkInput, failInput, STORABLE_DATES, type ObjectSchema } from './input.js';
 
 export interface IngestInput {

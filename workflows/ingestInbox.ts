@@ -2,7 +2,7 @@ import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { OrchestrationActivities } from '../activities/orchestration.js';
 import type { IngestOutcome } from '../ingest/outcome.js';
-import { surfacingFailure } from './failures.js';
+import { surfacingFailure } from '../shared/failures.js';
 import { checkInput, ID, ISO_TIME, type ObjectSchema } from './input.js';
 import { summarize, type IngestSummary } from './ingestActivities.js';
 import { dateIn, isTimeZone, nominalTime } from './nominal-time.js';

@@ -5,7 +5,8 @@
  * as a non-retryable failure: a workflow task that throws anything else is retried forever.
  * Pure and deterministic, so any workflow can use it.
  */
-import { invalidInput } from './failures.js';
+import { invalidInput } from '../shared/failures.js';
+import { thousands } from '../shared/text.js';
 
 interface Common {
   optional?: boolean;
@@ -37,23 +38,12 @@ class Problems {
   }
 }
 
-/** 12,345: locale-independent, so a replayed workflow formats exactly as the original run did. */
-function thousands(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
 /** A value as a problem quotes it: JSON, cut short. */
 export function show(value: unknown): string {
   const text = value === undefined ? 'undefined' : JSON.stringify(value) ?? String(value);
   return text.length <= 40 ? text : `${text.slice(0, 37)}…`;
 }
 
-/** "a, b, c and 99,997 more": a list that stays screen-sized whatever its length. */
-export function truncatedList(items: readonly string[], shown = 5): string {
-  const head = items.slice(0, shown).map((item) => (item.length <= 40 ? item : `${item.slice(0, 37)}…`)).join(', ');
-  const rest = items.length - shown;
-  return rest > 0 ? `${head} and ${thousands(rest)} more` : head;
-}
 
 function typeName(value: unknown): string {
   if (value === null) return 'null';

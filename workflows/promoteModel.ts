@@ -1,7 +1,7 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { MlActivities } from '../activities/index.js';
 import type { AliasChange } from '../ml/registry/registry.js';
-import { INVALID_INPUT, surfacingFailure } from './failures.js';
+import { INVALID_INPUT, surfacingFailure } from '../shared/failures.js';
 import { checkInput, failInput, type ObjectSchema } from './input.js';
 
 export interface PromoteModelInput {

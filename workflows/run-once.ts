@@ -2,8 +2,8 @@ import { ActivityFailure, ApplicationFailure, TimeoutFailure, type Duration } fr
 import { proxyActivities } from '@temporalio/workflow';
 import type { OrchestrationActivities, RunOnceInput } from '../activities/orchestration.js';
 import type { FeaturePipelineSummary } from './featurePipeline.js';
-import { surfacingFailure } from './failures.js';
-import { FEATURE_TASK_QUEUE } from './task-queues.js';
+import { surfacingFailure } from '../shared/failures.js';
+import { FEATURE_TASK_QUEUE } from '../shared/task-queues.js';
 
 // The runWorkflowOnce activity's failure type (workflow code may import only types from activities/).
 const UPSTREAM_FAILED = 'UpstreamWorkflowFailed';

@@ -2,7 +2,7 @@ import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { CandidateSummary, MlActivities } from '../activities/index.js';
 import type { GbdtParams } from '../ml/gbdt/types.js';
 import type { Metrics } from '../ml/registry/metrics.js';
-import { INVALID_INPUT, surfacingFailure } from './failures.js';
+import { INVALID_INPUT, surfacingFailure } from '../shared/failures.js';
 import { checkInput, STORABLE_DATES, type ObjectSchema } from './input.js';
 
 export interface TrainTimeEstimatorInput {

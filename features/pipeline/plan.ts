@@ -1,7 +1,7 @@
 import type { ClickHouse } from '../../clickhouse/client.js';
 import * as sql from './plan.sql.js';
 import { insertRunningRun } from './runs.sql.js';
-import { truncatedList } from '../../workflows/input.js';
+import { truncatedList } from '../../shared/text.js';
 
 export interface FeatureRunRequest {
   runId: string;

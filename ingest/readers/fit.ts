@@ -5,7 +5,7 @@
  */
 import { Decoder, Stream, Utils } from '@garmin/fitsdk';
 import type { ActivityMesg, DeviceInfoMesg, FileIdMesg, FitMessages, RecordMesg, SessionMesg } from '@garmin/fitsdk';
-import type { ActivityRow, Sport, StreamSample } from '../records.js';
+import type { ActivityRow, Sport, StreamSample } from '../../shared/records.js';
 
 export interface FitActivity {
   activity: Record<string, unknown>;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
-import type { RejectReason } from '../records.js';
+import type { RejectReason } from '../../shared/records.js';
 import { openDataFile, UnreadableFileError } from './source-file.js';
 
 /** One record of a source file: its place, its fields (null when the line cannot be parsed) and its text. */

@@ -1,4 +1,5 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll } from 'vitest';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { temporalCliPath } from '../../infra/temporal-cli.js';
 
@@ -17,4 +18,21 @@ function quietWorkers(): void {
   } catch {
     // Already installed in this process.
   }
+}
+
+/** A dev server for the test file: started before its tests, torn down after them. `server.env` is set in beforeAll. */
+export function devServerForFile(): { readonly env: TestWorkflowEnvironment } {
+  let env: TestWorkflowEnvironment | undefined;
+  beforeAll(async () => {
+    env = await startTemporal();
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
+  return {
+    get env() {
+      if (!env) throw new Error('the dev server starts in beforeAll');
+      return env;
+    },
+  };
 }

@@ -1,14 +1,15 @@
 /**
- * UTC offsets of IANA zones through Intl, cached: Intl formatting costs microseconds and the
- * generator needs an offset for ~400 k activities. A zone's offset is cached per UTC month; only in
- * the months where it changes (a DST switch) is it looked up, and cached, per UTC hour, since every
- * zone the generator uses switches on a whole UTC hour.
+ * UTC offsets of IANA zones through Intl, cached: Intl formatting costs microseconds and the generator
+ * needs an offset for ~400 k activities (ingest one per activity without a stored offset). A zone's
+ * offset is cached per UTC month; only in the months where it changes (a DST switch) is it looked up,
+ * and cached, per quarter of a UTC hour: today's offsets are whole quarter hours and switches happen on
+ * a whole local minute that is a quarter hour (half-hour zones such as America/St_Johns switch on :30 UTC).
  */
 
-const HOUR_MS = 3_600_000;
+const BUCKET_MS = 900_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const monthCache = new Map<string, number | null>();
-const hourCache = new Map<string, number>();
+const bucketCache = new Map<string, number>();
 
 /** Minutes to add to UTC to get local time in `zone` at the instant `utcMs`. */
 export function utcOffsetMinutes(zone: string, utcMs: number): number {
@@ -20,13 +21,13 @@ export function utcOffsetMinutes(zone: string, utcMs: number): number {
     monthCache.set(monthKey, monthOffset);
   }
   if (monthOffset !== null) return monthOffset;
-  const hourKey = `${zone}|${Math.floor(utcMs / HOUR_MS)}`;
-  let hourOffset = hourCache.get(hourKey);
-  if (hourOffset === undefined) {
-    hourOffset = offsetByIntl(zone, Math.floor(utcMs / HOUR_MS) * HOUR_MS);
-    hourCache.set(hourKey, hourOffset);
+  const bucketKey = `${zone}|${Math.floor(utcMs / BUCKET_MS)}`;
+  let bucketOffset = bucketCache.get(bucketKey);
+  if (bucketOffset === undefined) {
+    bucketOffset = offsetByIntl(zone, Math.floor(utcMs / BUCKET_MS) * BUCKET_MS);
+    bucketCache.set(bucketKey, bucketOffset);
   }
-  return hourOffset;
+  return bucketOffset;
 }
 
 /** The UTC instant of a wall-clock time in `zone` (local times in a DST gap resolve forward). */
@@ -49,8 +50,14 @@ function offsetByIntl(zone: string, utcMs: number): number {
     formatters.set(zone, formatter);
   }
   const name = formatter.formatToParts(new Date(utcMs)).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  const match = /GMT([+-])(\d{2}):(\d{2})(?::(\d{2}))?/.exec(name);
   if (!match) return 0; // plain "GMT"
-  const minutes = Number(match[2]) * 60 + Number(match[3]);
+  // Local mean time before ~1900 has seconds (Amsterdam +00:19:32): rounded to the minute.
+  const minutes = Math.round(Number(match[2]) * 60 + Number(match[3]) + Number(match[4] ?? 0) / 60);
   return match[1] === '-' ? -minutes : minutes;
+}
+
+/** Today's date (YYYY-MM-DD) in `zone`. */
+export function todayIn(zone: string, now = new Date()): string {
+  return new Date(now.getTime() + utcOffsetMinutes(zone, now.getTime()) * 60_000).toISOString().slice(0, 10);
 }

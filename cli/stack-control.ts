@@ -2,9 +2,9 @@ import type { AppConfig } from '../config/env.js';
 import { declaredSchedules } from '../schedules/declared.js';
 import { applyPlan, describePlan, planSchedules } from '../schedules/registrar.js';
 import { loadScheduleSettings } from '../schedules/settings.js';
-import { ensureBackgroundWorker, stopBackgroundWorker, workerLog } from './background-worker.js';
-import { ensureDevServer, stopDevServer } from './dev-server.js';
-import { connectClient } from './temporal-client.js';
+import { ensureBackgroundWorker, stopBackgroundWorker, workerLog } from '../infra/background-worker.js';
+import { ensureDevServer, stopDevServer } from '../infra/dev-server.js';
+import { connectClient } from '../infra/temporal-client.js';
 
 /** The local product left running: dev server, the all-in-one worker in the background, the schedules applied. */
 export async function startStack(config: AppConfig): Promise<void> {

@@ -3,6 +3,14 @@ import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 
 export const INVALID_INPUT = 'InvalidInput';
 
+/** Bad input will not get better on retry: fail the workflow at once with the message. */
+export function failFastOn<T>(errorClass: abstract new (...args: never[]) => Error, work: () => Promise<T>): Promise<T> {
+  return work().catch((error: unknown) => {
+    if (error instanceof errorClass) throw ApplicationFailure.nonRetryable(error.message, INVALID_INPUT);
+    throw error;
+  });
+}
+
 export function invalidInput(message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, INVALID_INPUT);
 }
