@@ -6,7 +6,7 @@ import type { FeatureViewStep } from '../features/catalog.js';
 import { computeActivityFeatures } from '../features/activity/compute.js';
 import { computeDailyFeatures, computeRollingFeatures, computeWeeklyFeatures } from '../features/athlete/index.js';
 import { checkFeatureTables, describeFailures, type QualityReport } from '../features/pipeline/checks.js';
-import { FeatureInputError, planFeatureRun, type FeatureRunPlan } from '../features/pipeline/plan.js';
+import { FeatureInputError, planFeatureRun, type FeatureRunPlan } from '../features/pipeline/run-scope.js';
 import { recordRunOutcome } from '../features/pipeline/runs.js';
 import { syncFeatureRegistry } from '../features/registry.js';
 import { todayIn } from '../shared/time-zone.js';

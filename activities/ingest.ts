@@ -3,7 +3,7 @@ import type { ClickHouse } from '../clickhouse/client.js';
 import { failFastOn } from '../shared/failures.js';
 import { ingestFile as ingestOneFile, promoteStreamUpload, stageStreamFile as stageOneStreamFile, type StagedStreamFile } from '../ingest/ingest-file.js';
 import type { IngestOutcome } from '../ingest/outcome.js';
-import { IngestPlanError, planIngest as planFiles, type IngestFile } from '../ingest/plan.js';
+import { IngestPlanError, planIngest as planFiles, type IngestFile } from '../ingest/classify-files.js';
 import { ingestSyntheticSlice, type SyntheticSlice } from '../ingest/synthetic.js';
 import { whileHeartbeating } from './heartbeat.js';
 

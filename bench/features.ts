@@ -27,7 +27,7 @@ const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:
 
 async function population(name: string, days: number) {
   const ch = await bench.database(name);
-  const synthetic = { seed: 1, athletes: ATHLETES, days, endDate: END, streamShare: Number(values['stream-share']), athletesPerActivity: 25 };
+  const synthetic = { seed: 1, athletes: ATHLETES, days, endDate: END, streamShare: Number(values['stream-share']), athletesPerSlice: 25 };
   const ingest = await bench.run(ch, ingestActivities, [{ synthetic }]);
   const [activities, samples] = [await bench.count(ch, 'activities'), await bench.count(ch, 'activity_streams')];
   console.log(`${name}: ingested ${activities} activities, ${samples} stream samples in ${ingest.seconds.toFixed(1)} s`);

@@ -24,7 +24,7 @@ const bench = await benchEnvironment();
 async function populationRun(run: number) {
   const ch = await bench.database(`bench_population_${run}`);
   const { seconds } = await bench.run(ch, ingestActivities, [{
-    synthetic: { seed: 1, athletes: Number(values.athletes), days: Number(values.days), streamShare: Number(values['stream-share']), athletesPerActivity: 25 },
+    synthetic: { seed: 1, athletes: Number(values.athletes), days: Number(values.days), streamShare: Number(values['stream-share']), athletesPerSlice: 25 },
   }]);
   const samples = await bench.count(ch, 'activity_streams');
   const activities = await bench.count(ch, 'activities');

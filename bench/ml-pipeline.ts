@@ -23,7 +23,7 @@ const AS_OF = '2026-11-01';
 const bench = await benchEnvironment();
 try {
   const ch = await bench.database('ml_pipeline');
-  const synthetic = { seed: 3, athletes: Number(values.athletes), days: Number(values.days), endDate: END, streamShare: 0, athletesPerActivity: 25 };
+  const synthetic = { seed: 3, athletes: Number(values.athletes), days: Number(values.days), endDate: END, streamShare: 0, athletesPerSlice: 25 };
   const ingest = await bench.run(ch, ingestActivities, [{ synthetic }]);
   const features = await bench.run(ch, featurePipeline, [{ asOf: AS_OF }]);
   console.log(`${machine()}\npopulation: ${await bench.count(ch, 'activities')} activities; ingest ${ingest.seconds.toFixed(1)} s, features ${features.seconds.toFixed(1)} s`);

@@ -39,7 +39,7 @@ async function ingestPopulation(client: Client, config: AppConfig): Promise<void
   const summary = await client.workflow.execute(ingestActivities, {
     taskQueue: config.temporal.taskQueue,
     workflowId: `demo-ingest-${Date.now()}`,
-    args: [{ synthetic: { ...POPULATION, athletesPerActivity: 25 } }],
+    args: [{ synthetic: { ...POPULATION, athletesPerSlice: 25 } }],
   });
   console.log(ingestTable(summary));
   console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s)`);

@@ -2,7 +2,7 @@ import type { ActivityRow, Sport } from '../shared/records.js';
 import { durationFactor, heartRateAt, hillFactor, rideFlatSpeed } from './physiology.js';
 import type { AthleteProfile } from './profile.js';
 import type { Random } from './random.js';
-import { warmupMean } from './stream-sql.js';
+import { warmupMean } from './synthesize-streams.sql.js';
 import type { PlannedSession } from './training-plan.js';
 import type { StreamPlan } from './types.js';
 

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { classifyFile, IngestPlanError, planIngest, type IngestFile } from './plan.js';
+import { classifyFile, IngestPlanError, planIngest, type IngestFile } from './classify-files.js';
 
 export interface InboxClaim {
   /** recognized files, in ingestion (dependency) order */

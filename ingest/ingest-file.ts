@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { ClickHouse } from '../clickhouse/client.js';
 import { emptyOutcome, addRejected, withStreams, type IngestOutcome } from './outcome.js';
-import { IngestPlanError, type IngestFile } from './plan.js';
+import { IngestPlanError, type IngestFile } from './classify-files.js';
 import { InvalidFitFileError, readFitActivities } from './readers/fit.js';
 import { openDataFile, readWhole, UnreadableFileError } from './readers/source-file.js';
 import { readCsv, readNdjson } from './readers/text.js';

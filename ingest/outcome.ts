@@ -1,4 +1,4 @@
-import type { RecordKind } from './plan.js';
+import type { RecordKind } from './classify-files.js';
 import type { RejectReason } from '../shared/records.js';
 import type { StreamOutcome } from './streams.js';
 

@@ -1,6 +1,6 @@
 import type { ClickHouse } from '../clickhouse/client.js';
 import { generateAthlete, insertStreamPlans, synthesizeStreams, type GeneratedAthlete, type PopulationOptions, type StreamPlan } from '../generator/index.js';
-import { dropPlanBatchSql } from '../generator/stream-sql.js';
+import { dropPlanBatchSql } from '../generator/synthesize-streams.sql.js';
 import { emptyOutcome, withStreams, type IngestOutcome } from './outcome.js';
 import { attemptBatch, promoteStagedSamples } from './streams.js';
 import { SummaryIngester } from './summary-ingester.js';

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { clusterDml, clusterStatements, shardedTables } from '../clickhouse/cluster.js';
 import { deleteStaleRows } from '../features/athlete/prune.sql.js';
-import { dropPlanBatchSql } from '../generator/stream-sql.js';
+import { dropPlanBatchSql } from '../generator/synthesize-streams.sql.js';
 import { deleteStoredSamples, dropBatch } from '../ingest/streams.sql.js';
 import { ddlFor, schemaMigrationsTable } from '../clickhouse/migrate.js';
 import { migrations } from '../clickhouse/migrations/index.js';

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClickHouse } from '../clickhouse/client.js';
 import { ingestFile } from '../ingest/ingest-file.js';
 import type { IngestOutcome } from '../ingest/outcome.js';
-import { classifyFile, IngestPlanError, MAX_FILES, planIngest } from '../ingest/plan.js';
+import { classifyFile, IngestPlanError, MAX_FILES, planIngest } from '../ingest/classify-files.js';
 import { freshDatabase, rows } from './support/clickhouse.js';
 import { encodeFitActivity, encodeMultisportFit } from './support/fit-file.js';
 import { ndjson, writeFiles } from './support/files.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClickHouse } from '../clickhouse/client.js';
 import { ingestFile } from '../ingest/ingest-file.js';
 import type { IngestOutcome } from '../ingest/outcome.js';
-import { planIngest } from '../ingest/plan.js';
+import { planIngest } from '../ingest/classify-files.js';
 import { freshDatabase, rows } from './support/clickhouse.js';
 import { ndjson, writeFiles } from './support/files.js';
 

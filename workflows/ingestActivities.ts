@@ -16,6 +16,9 @@ export interface IngestInput {
   /** a synthetic population to generate and ingest (endDate defaults to yesterday) */
   synthetic?: Omit<PopulationOptions, 'endDate'> & {
     endDate?: string;
+    /** athletes per slice (one Temporal activity each), default 25 */
+    athletesPerSlice?: number;
+    /** @deprecated the old name of athletesPerSlice (a slice is one Temporal activity, not a workout): still accepted */
     athletesPerActivity?: number;
     /** YYYY-MM-DD: ingest only what is dated from this day on (append the newest days of a population) */
     since?: string;
@@ -47,6 +50,7 @@ const SYNTHETIC_INPUT: ObjectSchema = {
   streamShare: { type: 'number', min: 0, max: 1 },
   endDate: { type: 'date', optional: true, min: '1980-01-01', max: STORABLE_DATES.max },
   dirtyShare: { type: 'number', optional: true, min: 0, max: 1 },
+  athletesPerSlice: { type: 'integer', optional: true, min: 1, max: 1_000 },
   athletesPerActivity: { type: 'integer', optional: true, min: 1, max: 1_000 },
   since: { type: 'date', optional: true, ...STORABLE_DATES },
 };
@@ -99,7 +103,7 @@ export async function ingestActivities(rawInput: IngestInput = {}): Promise<Inge
   if (input.synthetic) {
     const options = populationOptions(input.synthetic);
     // A slice of 25 athletes stages a few million samples: enough to amortize each statement, small enough for memory.
-    const perSlice = input.synthetic.athletesPerActivity ?? DEFAULT_PER_SLICE;
+    const perSlice = athletesPerSlice(input.synthetic);
     const starts = Array.from({ length: Math.ceil(options.athletes / perSlice) }, (_, i) => i * perSlice);
     const slices: IngestOutcome[] = [];
     // Two at a time: one slice's TypeScript work overlaps the other's ClickHouse statements.
@@ -119,13 +123,21 @@ function batchId(part: string): string {
 function checkIngestInput(raw: unknown): IngestInput {
   const input = checkInput<IngestInput>('ingestActivities', INGEST_INPUT, raw, INGEST_USAGE);
   const synthetic = input.synthetic;
-  const slices = synthetic ? Math.ceil(synthetic.athletes / (synthetic.athletesPerActivity ?? DEFAULT_PER_SLICE)) : 0;
+  const slices = synthetic ? Math.ceil(synthetic.athletes / athletesPerSlice(synthetic)) : 0;
+  const sliceField = synthetic?.athletesPerActivity !== undefined ? 'athletesPerActivity' : 'athletesPerSlice';
   failInput('ingestActivities', [
     !input.paths?.length && !synthetic && 'needs paths (files or directories to ingest) or synthetic (a population to generate)',
-    slices > MAX_SLICES && `synthetic.athletes / athletesPerActivity makes ${slices} slices, at most ${MAX_SLICES}: raise athletesPerActivity`,
+    synthetic?.athletesPerSlice !== undefined && synthetic.athletesPerActivity !== undefined &&
+      'synthetic.athletesPerSlice and synthetic.athletesPerActivity (its deprecated name) are one setting: give athletesPerSlice only',
+    slices > MAX_SLICES && `synthetic.athletes / ${sliceField} makes ${slices} slices, at most ${MAX_SLICES}: raise ${sliceField}`,
     synthetic?.endDate !== undefined && synthetic.endDate > today() && `synthetic.endDate ${synthetic.endDate} is after today (${today()}): every activity would start in the future`,
   ].filter((p): p is string => typeof p === 'string'), INGEST_USAGE);
   return input;
+}
+
+/** athletesPerSlice, or its deprecated name athletesPerActivity, or the default. */
+function athletesPerSlice(synthetic: NonNullable<IngestInput['synthetic']>): number {
+  return synthetic.athletesPerSlice ?? synthetic.athletesPerActivity ?? DEFAULT_PER_SLICE;
 }
 
 /** Workflow time is replay-safe. */

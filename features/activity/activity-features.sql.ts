@@ -1,5 +1,5 @@
 import type { Database } from '../../clickhouse/sql.js';
-import { activityThresholdsCte, scopedActivitiesCtes } from './scope.sql.js';
+import { activityThresholdsCte, scopedActivitiesCtes } from './scoped-activities.sql.js';
 import { streamStatsCtes } from './stream-stats.sql.js';
 
 /**

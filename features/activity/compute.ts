@@ -1,6 +1,6 @@
 import type { ClickHouse } from '../../clickhouse/client.js';
 import { insertActivityFeaturesSql, scopedActivityCountSql } from './activity-features.sql.js';
-import { deleteFeatureRowsSql, orphanedFeatureRowsSql } from './scope.sql.js';
+import { deleteFeatureRowsSql, orphanedFeatureRowsSql } from './scoped-activities.sql.js';
 
 export interface ActivityFeaturesParams {
   runId: string;

@@ -3,7 +3,7 @@ import type { Database } from '../../clickhouse/sql.js';
 import { dailyFeaturesSql, dailyRowsWrittenSql } from './daily.sql.js';
 import { rollingFeaturesSql, rollingRowsWrittenSql } from './rolling.sql.js';
 import { weeklyFeaturesSql, weeklyRowsWrittenSql } from './weekly.sql.js';
-import { runStartedAtSql } from './scope.sql.js';
+import { runStartedAtSql } from '../pipeline/runs.sql.js';
 import { athletesWithStaleRows, deleteStaleRows } from './prune.sql.js';
 
 /** One step of one run for one bucket of athletes (the athletes are listed in feature_scope). */

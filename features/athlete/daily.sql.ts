@@ -1,5 +1,6 @@
 import type { Database } from '../../clickhouse/sql.js';
-import { scopeCtes, scopedAthletesSql, storedSpanCte } from './scope.sql.js';
+import { scopeCtes, scopedAthletesSql } from './athlete-scope.sql.js';
+import { storedSpanCte } from './stored-span.sql.js';
 
 /**
  * Where each scoped athlete's recomputation starts (CTE `starts`), from the rows this table held before

@@ -1,6 +1,6 @@
 import type { Database } from '../../clickhouse/sql.js';
 import { ATHLETE_VIEWS } from '../catalog.js';
-import { scopedAthletesSql } from './scope.sql.js';
+import { scopedAthletesSql } from './athlete-scope.sql.js';
 
 /**
  * The athlete tables, with the date column of their key and the key of the row holding a local date (a week

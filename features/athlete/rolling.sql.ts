@@ -1,5 +1,6 @@
 import type { Database } from '../../clickhouse/sql.js';
-import { scopeCtes, scopedAthletesSql, storedSpanCte } from './scope.sql.js';
+import { scopeCtes, scopedAthletesSql } from './athlete-scope.sql.js';
+import { storedSpanCte } from './stored-span.sql.js';
 
 /**
  * Start of each athlete's recomputation (same rule as the daily step, on this table's stored rows of

@@ -1,5 +1,6 @@
 import type { Database } from '../../clickhouse/sql.js';
-import { scopeCtes, scopedAthletesSql, storedSpanCte } from './scope.sql.js';
+import { scopeCtes, scopedAthletesSql } from './athlete-scope.sql.js';
+import { storedSpanCte } from './stored-span.sql.js';
 
 /**
  * First week to recompute per athlete: the week holding from_date, or the last stored week if earlier

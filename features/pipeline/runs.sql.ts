@@ -13,3 +13,8 @@ export const updateRun = (db: Database) => `
   SELECT run_id, pipeline, version, as_of, full_recompute, athlete_ids, {status:String}, since, watermark, athletes_touched,
     {summary:String}, {checks:String}, {error:String}, started_at, greatest(now64(3), updated_at + INTERVAL 1 MILLISECOND)
   FROM ${db}.pipeline_runs FINAL WHERE run_id = {runId:String}`;
+
+/** The run's recorded start (the computed_at of its rows), or now when the run is not recorded. */
+export const runStartedAtSql = (db: Database) => `
+  SELECT toString(coalesce(maxOrNull(started_at), now64(3))) AS started_at
+  FROM ${db}.pipeline_runs FINAL WHERE run_id = {runId:String}`;

@@ -1,5 +1,5 @@
 import type { ClickHouse } from '../../clickhouse/client.js';
-import { currentWatermark } from '../../features/pipeline/plan.sql.js';
+import { currentWatermark } from '../../features/pipeline/run-scope.sql.js';
 import { CHAMPION, currentAlias } from '../registry/registry.js';
 import { InferenceError } from './batch.js';
 import { latestFeatureRun } from '../training-set/build.sql.js';

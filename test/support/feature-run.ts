@@ -7,11 +7,11 @@ import type { ClickHouse } from '../../clickhouse/client.js';
 import { computeActivityFeatures } from '../../features/activity/compute.js';
 import { computeDailyFeatures, computeRollingFeatures, computeWeeklyFeatures } from '../../features/athlete/index.js';
 import { checkFeatureTables, describeFailures } from '../../features/pipeline/checks.js';
-import { planFeatureRun, type FeatureRunPlan } from '../../features/pipeline/plan.js';
+import { planFeatureRun, type FeatureRunPlan } from '../../features/pipeline/run-scope.js';
 import { recordRunOutcome } from '../../features/pipeline/runs.js';
 import { totalRejected, type IngestOutcome } from '../../ingest/outcome.js';
 import { ingestFile } from '../../ingest/ingest-file.js';
-import { planIngest } from '../../ingest/plan.js';
+import { planIngest } from '../../ingest/classify-files.js';
 import { writeFiles } from './files.js';
 
 let lastVersion = 0;

@@ -1,5 +1,5 @@
 import type { ClickHouse } from '../../clickhouse/client.js';
-import * as sql from './plan.sql.js';
+import * as sql from './run-scope.sql.js';
 import { insertRunningRun } from './runs.sql.js';
 import { truncatedList } from '../../shared/text.js';
 

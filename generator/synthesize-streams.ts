@@ -1,5 +1,5 @@
 import type { ClickHouse } from '../clickhouse/client.js';
-import { dropPlanBatchSql, streamRowCount, synthesizeStreamsSql } from './stream-sql.js';
+import { dropPlanBatchSql, streamRowCount, synthesizeStreamsSql } from './synthesize-streams.sql.js';
 import type { StreamPlan } from './types.js';
 
 /** Stores the plans of one batch (its own partition of generator_stream_plans). */

@@ -1,5 +1,5 @@
 import type { Database } from '../../clickhouse/sql.js';
-import { scopeCte } from '../scope.sql.js';
+import { scopeCte } from '../scope-cte.sql.js';
 
 /**
  * `scope`: the athletes of this run and bucket with the earliest local date to recompute.
