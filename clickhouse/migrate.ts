@@ -36,7 +36,7 @@ export async function migrate(ch: ClickHouse, migrations: Migration[] = allMigra
       throw new MigrationError(migration.name, error);
     }
     await client.command({
-      query: `INSERT INTO ${db}.schema_migrations SELECT {name:String}, now64(3)`,
+      query: `INSERT INTO ${db}.schema_migrations (name, applied_at) SELECT {name:String} AS name, now64(3) AS applied_at`,
       query_params: { name: migration.name },
     });
   }

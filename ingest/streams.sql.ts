@@ -85,16 +85,16 @@ export const summarizeStagedSamples = (db: Database) => `
  * generated sample, which has no file, by its activity and second.
  */
 export const insertSampleRejects = (db: Database) => `
-  INSERT INTO ${db}.ingest_rejects
-  SELECT {sources:Array(String)}[intDiv(r.seq, ${FILE_SEQ_FACTOR}) + 1],
+  INSERT INTO ${db}.ingest_rejects (source, locator, reason_code, detail, raw_payload, rejected_at)
+  SELECT {sources:Array(String)}[intDiv(r.seq, ${FILE_SEQ_FACTOR}) + 1] AS source,
     if({locatorPrefix:String} = '', concat('activity ', activity_id, ' sample ', toString(r.seq)),
-      concat({locatorPrefix:String}, toString(r.seq % ${FILE_SEQ_FACTOR}))),
-    r.reason,
-    concat('sample t=', toString(r.t_s), ' s of activity ', activity_id),
+      concat({locatorPrefix:String}, toString(r.seq % ${FILE_SEQ_FACTOR}))) AS locator,
+    r.reason AS reason_code,
+    concat('sample t=', toString(r.t_s), ' s of activity ', activity_id) AS detail,
     toJSONString(map('activity_id', activity_id, 't_s', toString(r.t_s), 'hr_bpm', toString(r.hr_bpm),
       'power_w', toString(r.power_w), 'speed_mps', toString(r.speed_mps), 'altitude_m', toString(r.altitude_m),
-      'cadence', toString(r.cadence), 'distance_m', toString(r.distance_m))),
-    now64(3)
+      'cadence', toString(r.cadence), 'distance_m', toString(r.distance_m))) AS raw_payload,
+    now64(3) AS rejected_at
   FROM ${db}.stream_changes ARRAY JOIN rejects AS r WHERE batch_id = {changesId:String}`;
 
 export const changedActivityCount = (db: Database) => `
@@ -129,15 +129,15 @@ const changedActivities = (db: Database, withRejects: boolean) =>
   `SELECT activity_id, athlete_id FROM ${db}.stream_changes
    WHERE batch_id = {changesId:String} AND changed AND ${withRejects ? 'notEmpty' : 'empty'}(rejects)`;
 
-const storedColumns = `toUInt32(t_s), CAST(round(hr_bpm), 'Nullable(UInt8)'), CAST(round(power_w), 'Nullable(UInt16)'),
-  speed_mps, altitude_m, CAST(round(cadence), 'Nullable(UInt8)'), distance_m`;
+const storedColumns = `toUInt32(t_s) AS t_s, CAST(round(hr_bpm), 'Nullable(UInt8)') AS hr_bpm,
+  CAST(round(power_w), 'Nullable(UInt16)') AS power_w, speed_mps, altitude_m, CAST(round(cadence), 'Nullable(UInt8)') AS cadence, distance_m`;
 
 /**
  * The new or changed streams. Most activities have no rejected sample: their staged rows are copied as they
  * are; only the few with rejects are classified again to leave those out.
  */
 export const insertValidSamples = (db: Database) => `
-  INSERT INTO ${db}.activity_streams
+  INSERT INTO ${db}.activity_streams (athlete_id, activity_id, t_s, hr_bpm, power_w, speed_mps, altitude_m, cadence, distance_m)
   SELECT athlete_id, activity_id, ${storedColumns}
   FROM (
     SELECT c.athlete_id AS athlete_id, s.*
@@ -152,8 +152,8 @@ export const insertValidSamples = (db: Database) => `
 
 /** Written last: until it is, a retry sees the activity as changed and redoes delete + insert. */
 export const recordUploads = (db: Database) => `
-  INSERT INTO ${db}.activity_stream_uploads
-  SELECT athlete_id, activity_id, stream_hash, sample_count, now64(3)
+  INSERT INTO ${db}.activity_stream_uploads (athlete_id, activity_id, stream_hash, sample_count, ingested_at)
+  SELECT athlete_id, activity_id, stream_hash, sample_count, now64(3) AS ingested_at
   FROM ${db}.stream_changes WHERE batch_id = {changesId:String} AND changed`;
 
 export const dropBatch = (db: Database, table: 'stream_staging' | 'stream_changes') =>

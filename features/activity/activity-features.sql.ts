@@ -1,4 +1,5 @@
 import type { Database } from '../../clickhouse/sql.js';
+import { computedAtSql } from '../pipeline/runs.sql.js';
 import { activityThresholdsCte, scopedActivitiesCtes } from './scoped-activities.sql.js';
 import { streamStatsCtes } from './stream-stats.sql.js';
 
@@ -118,8 +119,7 @@ WITH ${scopedActivitiesCtes(db)},
   ${activityThresholdsCte(db)},
   ${streamStatsCtes(db)}
 SELECT ${FEATURE_COLUMNS},
-  {runId:String}, {version:UInt64},
-  (SELECT coalesce(maxOrNull(started_at), now64(3, 'UTC')) FROM ${db}.pipeline_runs FINAL WHERE run_id = {runId:String})
+  {runId:String} AS run_id, {version:UInt64} AS version, ${computedAtSql(db)} AS computed_at
 FROM (${featureValues})`;
 
 /** How many activities a run and bucket covers: the rows the insert above writes. Parameters: runId, bucket. */

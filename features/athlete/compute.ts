@@ -3,7 +3,6 @@ import type { Database } from '../../clickhouse/sql.js';
 import { dailyFeaturesSql, dailyRowsWrittenSql } from './daily.sql.js';
 import { rollingFeaturesSql, rollingRowsWrittenSql } from './rolling.sql.js';
 import { weeklyFeaturesSql, weeklyRowsWrittenSql } from './weekly.sql.js';
-import { runStartedAtSql } from '../pipeline/runs.sql.js';
 import { athletesWithStaleRows, deleteStaleRows } from './prune.sql.js';
 
 /** One step of one run for one bucket of athletes (the athletes are listed in feature_scope). */
@@ -52,7 +51,7 @@ export function computeWeeklyFeatures(ch: ClickHouse, input: AthleteStepInput): 
 }
 
 async function runStep(ch: ClickHouse, input: AthleteStepInput, write: SqlBuilder, countWritten: SqlBuilder): Promise<number> {
-  const params = { ...stepParams(input), computedAt: await runStartedAt(ch, input.runId) };
+  const params = stepParams(input);
   await ch.client.command({ query: write(ch.db), query_params: params });
   const result = await ch.client.query({ query: countWritten(ch.db), query_params: params, format: 'JSONEachRow' });
   const [row] = await result.json<{ n: string | number }>();
@@ -69,19 +68,4 @@ export function stepParams(input: AthleteStepInput): Record<string, string | num
   const version = BigInt(input.version);
   if (version < 0n || version >= 2n ** 64n) throw new Error(`version must be a UInt64, got ${input.version}`);
   return { runId: input.runId, bucket: input.bucket, version: version.toString(), asOf: input.asOf };
-}
-
-/**
- * computed_at is the run's start as recorded in pipeline_runs, not the wall clock of this statement: a
- * retried step then writes bit-identical rows. Without a pipeline_runs row (a step run on its own) it is now.
- */
-async function runStartedAt(ch: ClickHouse, runId: string): Promise<string> {
-  const result = await ch.client.query({
-    query: runStartedAtSql(ch.db),
-    query_params: { runId },
-    format: 'JSONEachRow',
-  });
-  const [row] = await result.json<{ started_at: string }>();
-  if (!row) throw new Error('pipeline_runs lookup returned no row');
-  return row.started_at;
 }

@@ -1,26 +1,12 @@
 import type { Database } from '../../clickhouse/sql.js';
+import { computedAtSql } from '../pipeline/runs.sql.js';
 import { scopeCtes, scopedAthletesSql } from './athlete-scope.sql.js';
-import { storedSpanCte } from './stored-span.sql.js';
+import { dayStartsCte, storedSpanCte } from './stored-span.sql.js';
 
-/**
- * Where each scoped athlete's recomputation starts (CTE `starts`), from the rows this table held before
- * this run (version < {version}, so a re-run of the run sees the same inputs and writes the same rows):
- * - at from_date, or right after the last stored day if the stored spine ends earlier (as-of moved on);
- * - at the first activity day when nothing is stored yet, or the stored spine does not begin at the
- *   first activity day (an earlier activity arrived) or has holes (an interrupted run).
- */
+/** CTE `starts`: where each scoped athlete's recomputation starts (see dayStartsCte). */
 const dailyStartsCtes = (db: Database) => `
 ${storedSpanCte(db, 'athlete_daily_features', 'date')},
-  starts AS (
-    SELECT f.athlete_id AS athlete_id,
-      if(st.stored_count > 0 AND st.stored_first = f.first_date
-           AND st.stored_count = dateDiff('day', st.stored_first, st.stored_last) + 1,
-         least(greatest(s.from_date, f.first_date), st.stored_last + 1),
-         f.first_date) AS start_date
-    FROM firsts AS f
-    INNER JOIN scope AS s ON s.athlete_id = f.athlete_id
-    LEFT JOIN stored AS st ON st.athlete_id = f.athlete_id
-  )`;
+${dayStartsCte({ untilAsOf: false })}`;
 
 /**
  * Per-day sums of the activities. Distances are Float64, so they are added in activity_id order: a
@@ -66,7 +52,7 @@ const perDayCte = (db: Database) => `
 /**
  * One row per scoped athlete and day on the date spine, from the start day to the as-of date; rest days
  * have no per_day row and get 0 everywhere (join_use_nulls = 0 fills the defaults).
- * Parameters: runId, bucket, version, asOf, computedAt.
+ * Parameters: runId, bucket, version, asOf.
  */
 export const dailyFeaturesSql = (db: Database) => `
 INSERT INTO ${db}.athlete_daily_features (
@@ -85,13 +71,13 @@ WITH ${scopeCtes(db)},
   ),
   ${perDayCte(db)}
 SELECT spine.athlete_id, spine.date,
-  d.load, toUInt32(d.total_moving_time_s), d.distance_m, d.total_elevation_gain_m,
-  toUInt16(d.activity_count), toUInt16(d.activities_without_tss),
-  d.ride_load, toUInt32(d.ride_moving_time_s), d.ride_distance_m, toUInt16(d.ride_activity_count),
-  d.run_load, toUInt32(d.run_moving_time_s), d.run_distance_m, toUInt16(d.run_activity_count),
-  d.swim_load, toUInt32(d.swim_moving_time_s), d.swim_distance_m, toUInt16(d.swim_activity_count),
-  d.other_load, toUInt32(d.other_moving_time_s), d.other_distance_m, toUInt16(d.other_activity_count),
-  {runId:String}, {version:UInt64}, {computedAt:DateTime64(3, 'UTC')}
+  d.load, toUInt32(d.total_moving_time_s) AS moving_time_s, d.distance_m, d.total_elevation_gain_m AS elevation_gain_m,
+  toUInt16(d.activity_count) AS activity_count, toUInt16(d.activities_without_tss) AS activities_without_tss,
+  d.ride_load, toUInt32(d.ride_moving_time_s) AS ride_moving_time_s, d.ride_distance_m, toUInt16(d.ride_activity_count) AS ride_activity_count,
+  d.run_load, toUInt32(d.run_moving_time_s) AS run_moving_time_s, d.run_distance_m, toUInt16(d.run_activity_count) AS run_activity_count,
+  d.swim_load, toUInt32(d.swim_moving_time_s) AS swim_moving_time_s, d.swim_distance_m, toUInt16(d.swim_activity_count) AS swim_activity_count,
+  d.other_load, toUInt32(d.other_moving_time_s) AS other_moving_time_s, d.other_distance_m, toUInt16(d.other_activity_count) AS other_activity_count,
+  {runId:String} AS run_id, {version:UInt64} AS version, ${computedAtSql(db)} AS computed_at
 FROM spine
 LEFT JOIN per_day AS d ON d.athlete_id = spine.athlete_id AND d.date = spine.date
 SETTINGS join_use_nulls = 0`;

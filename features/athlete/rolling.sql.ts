@@ -1,6 +1,7 @@
 import type { Database } from '../../clickhouse/sql.js';
+import { computedAtSql } from '../pipeline/runs.sql.js';
 import { scopeCtes, scopedAthletesSql } from './athlete-scope.sql.js';
-import { storedSpanCte } from './stored-span.sql.js';
+import { dayStartsCte, storedSpanCte } from './stored-span.sql.js';
 
 /**
  * Start of each athlete's recomputation (same rule as the daily step, on this table's stored rows of
@@ -9,18 +10,7 @@ import { storedSpanCte } from './stored-span.sql.js';
  */
 const rollingStartsCtes = (db: Database) => `
 ${storedSpanCte(db, 'athlete_rolling_features', 'as_of_date')},
-  starts AS (
-    SELECT f.athlete_id AS athlete_id, f.first_date AS first_date,
-      if(st.stored_count > 0 AND st.stored_first = f.first_date
-           AND st.stored_count = dateDiff('day', st.stored_first, st.stored_last) + 1,
-         least(greatest(s.from_date, f.first_date), st.stored_last + 1),
-         f.first_date) AS start_date,
-      start_date - 1 AS state_date
-    FROM firsts AS f
-    INNER JOIN scope AS s ON s.athlete_id = f.athlete_id
-    LEFT JOIN stored AS st ON st.athlete_id = f.athlete_id
-    WHERE start_date <= {asOf:Date}
-  ),
+${dayStartsCte({ untilAsOf: true })},
   state AS (
     SELECT r.athlete_id AS athlete_id,
       argMax(r.ctl, r.version) AS ctl, argMax(r.atl, r.version) AS atl,
@@ -104,7 +94,7 @@ const exponentialCte = `
     WINDOW w_run AS (PARTITION BY athlete_id ORDER BY day_number ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
   )`;
 
-/** Parameters: runId, bucket, version, asOf, computedAt. */
+/** Parameters: runId, bucket, version, asOf. */
 export const rollingFeaturesSql = (db: Database) => `
 INSERT INTO ${db}.athlete_rolling_features (
   athlete_id, as_of_date, history_days, ctl, atl, tsb, acwr, acwr_7_28, load_7d, load_28d, monotony, strain,
@@ -115,22 +105,22 @@ WITH ${scopeCtes(db)},
   ${rollingStartsCtes(db)},
   ${windowedCtes(db)},
   ${exponentialCte}
-SELECT athlete_id, date, toUInt32(history_days), ctl, atl,
+SELECT athlete_id, date AS as_of_date, toUInt32(history_days) AS history_days, ctl, atl,
   -- TSB is yesterday's CTL minus yesterday's ATL; on the start day, yesterday is the stored state.
-  lagInFrame(ctl, 1, state_ctl) OVER w_run - lagInFrame(atl, 1, state_atl) OVER w_run,
-  if(ctl = 0, NULL, atl / ctl),
-  if(history_days < 28 OR load_28d = 0, NULL, (load_7d / 7) / (load_28d / 28)),
+  lagInFrame(ctl, 1, state_ctl) OVER w_run - lagInFrame(atl, 1, state_atl) OVER w_run AS tsb,
+  if(ctl = 0, NULL, atl / ctl) AS acwr,
+  if(history_days < 28 OR load_28d = 0, NULL, (load_7d / 7) / (load_28d / 28)) AS acwr_7_28,
   load_7d, load_28d,
   -- Foster; the SD is 0 exactly when the seven loads are equal (stated so, not left to rounding).
-  if(history_days < 7 OR min_load_7d = max_load_7d, NULL, mean_load_7d / sd_load_7d) AS monotony_7d,
-  load_7d * monotony_7d,
-  toUInt32(moving_time_7d_s), toUInt32(moving_time_28d_s), toUInt32(moving_time_90d_s),
+  if(history_days < 7 OR min_load_7d = max_load_7d, NULL, mean_load_7d / sd_load_7d) AS monotony,
+  load_7d * monotony AS strain,
+  toUInt32(moving_time_7d_s) AS moving_time_7d_s, toUInt32(moving_time_28d_s) AS moving_time_28d_s, toUInt32(moving_time_90d_s) AS moving_time_90d_s,
   distance_7d_m, distance_28d_m, distance_90d_m,
-  if(ride_time_28d = 0, NULL, ride_distance_28d / ride_time_28d),
-  if(run_time_28d = 0, NULL, run_distance_28d / run_time_28d),
-  if(swim_time_28d = 0, NULL, swim_distance_28d / swim_time_28d),
-  toUInt32(dateDiff('day', greatest(last_active_read, seed_last_active), date)),
-  {runId:String}, {version:UInt64}, {computedAt:DateTime64(3, 'UTC')}
+  if(ride_time_28d = 0, NULL, ride_distance_28d / ride_time_28d) AS ride_avg_speed_28d_mps,
+  if(run_time_28d = 0, NULL, run_distance_28d / run_time_28d) AS run_avg_speed_28d_mps,
+  if(swim_time_28d = 0, NULL, swim_distance_28d / swim_time_28d) AS swim_avg_speed_28d_mps,
+  toUInt32(dateDiff('day', greatest(last_active_read, seed_last_active), date)) AS days_since_last_activity,
+  {runId:String} AS run_id, {version:UInt64} AS version, ${computedAtSql(db)} AS computed_at
 FROM exponential
 WINDOW w_run AS (PARTITION BY athlete_id ORDER BY day_number ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 SETTINGS join_use_nulls = 0`;

@@ -1,4 +1,5 @@
 import type { Database } from '../../clickhouse/sql.js';
+import { computedAtSql } from '../pipeline/runs.sql.js';
 import { scopeCtes, scopedAthletesSql } from './athlete-scope.sql.js';
 import { storedSpanCte } from './stored-span.sql.js';
 
@@ -61,7 +62,7 @@ const weekSessionsCte = (db: Database) => `
     GROUP BY athlete_id, week_start
   )`;
 
-/** Parameters: runId, bucket, version, asOf, computedAt. */
+/** Parameters: runId, bucket, version, asOf. */
 export const weeklyFeaturesSql = (db: Database) => `
 INSERT INTO ${db}.athlete_weekly_features (
   athlete_id, week_start, spine_days, load, moving_time_s, distance_m, elevation_gain_m,
@@ -71,14 +72,14 @@ WITH ${scopeCtes(db)},
   ${weeklyStartsCtes(db)},
   ${weekDaysCte(db)},
   ${weekSessionsCte(db)}
-SELECT w.athlete_id, w.week_start, toUInt8(w.spine_days), w.load, toUInt32(w.total_moving_time_s), w.distance_m, w.elevation_gain_m,
+SELECT w.athlete_id, w.week_start, toUInt8(w.spine_days) AS spine_days, w.load, toUInt32(w.total_moving_time_s) AS moving_time_s, w.distance_m, w.elevation_gain_m,
   z.below_z1_s, z.z1_s, z.z2_s, z.z3_s, z.z4_s, z.z5_s,
   -- Foster over Monday..Sunday; a week not wholly on the spine has fewer than 7 days of history.
   if(w.spine_days < 7 OR arrayMin(w.loads) = arrayMax(w.loads), NULL,
-     (w.load / 7) / sqrt(arraySum(x -> (x - w.load / 7) * (x - w.load / 7), w.loads) / 7)) AS week_monotony,
-  w.load * week_monotony,
-  toUInt32(z.longest_session_s), toUInt16(w.session_count), toUInt16(w.activities_without_tss),
-  {runId:String}, {version:UInt64}, {computedAt:DateTime64(3, 'UTC')}
+     (w.load / 7) / sqrt(arraySum(x -> (x - w.load / 7) * (x - w.load / 7), w.loads) / 7)) AS monotony,
+  w.load * monotony AS strain,
+  toUInt32(z.longest_session_s) AS longest_session_s, toUInt16(w.session_count) AS session_count, toUInt16(w.activities_without_tss) AS activities_without_tss,
+  {runId:String} AS run_id, {version:UInt64} AS version, ${computedAtSql(db)} AS computed_at
 FROM week_days AS w
 LEFT JOIN week_sessions AS z ON z.athlete_id = w.athlete_id AND z.week_start = w.week_start
 SETTINGS join_use_nulls = 0`;

@@ -1,0 +1,92 @@
+INSERT INTO db.athlete_daily_features (
+  athlete_id, date, load, moving_time_s, distance_m, elevation_gain_m, activity_count, activities_without_tss,
+  ride_load, ride_moving_time_s, ride_distance_m, ride_activity_count,
+  run_load, run_moving_time_s, run_distance_m, run_activity_count,
+  swim_load, swim_moving_time_s, swim_distance_m, swim_activity_count,
+  other_load, other_moving_time_s, other_distance_m, other_activity_count,
+  run_id, version, computed_at)
+WITH 
+
+  scope AS (
+    SELECT athlete_id, min(from_date) AS from_date
+    FROM db.feature_scope FINAL
+    WHERE run_id = {runId:String} AND bucket = {bucket:UInt16}
+    GROUP BY athlete_id
+  ),
+  firsts AS (
+    SELECT athlete_id, min(local_date) AS first_date
+    FROM db.activity_features FINAL
+    WHERE athlete_id IN (SELECT athlete_id FROM scope) AND local_date <= {asOf:Date}
+    GROUP BY athlete_id
+  ),
+  
+
+  stored AS (
+    SELECT athlete_id, min(date) AS stored_first, max(date) AS stored_last, uniqExact(date) AS stored_count
+    FROM db.athlete_daily_features
+    WHERE athlete_id IN (SELECT athlete_id FROM scope) AND version < {version:UInt64}
+    GROUP BY athlete_id
+  ),
+
+  starts AS (
+    SELECT f.athlete_id AS athlete_id, f.first_date AS first_date,
+      if(st.stored_count > 0 AND st.stored_first = f.first_date
+           AND st.stored_count = dateDiff('day', st.stored_first, st.stored_last) + 1,
+         least(greatest(s.from_date, f.first_date), st.stored_last + 1),
+         f.first_date) AS start_date,
+      start_date - 1 AS state_date
+    FROM firsts AS f
+    INNER JOIN scope AS s ON s.athlete_id = f.athlete_id
+    LEFT JOIN stored AS st ON st.athlete_id = f.athlete_id
+  ),
+  spine AS (
+    SELECT athlete_id, start_date + offset AS date
+    FROM starts
+    ARRAY JOIN range(toUInt32(greatest(0, dateDiff('day', start_date, {asOf:Date}) + 1))) AS offset
+  ),
+  
+  per_day_sums AS (
+    SELECT athlete_id, local_date AS date,
+      sum(toFloat64(ifNull(tss, 0))) AS load,
+      sum(moving_time_s) AS total_moving_time_s, -- not aliased as the column: sumIf below would read the alias
+      arraySort(groupArray((activity_id, sport, distance_m))) AS distances,
+      sum(toFloat64(elevation_gain_m)) AS total_elevation_gain_m,
+      count() AS activity_count,
+      countIf(tss IS NULL) AS activities_without_tss,
+      sumIf(toFloat64(ifNull(tss, 0)), sport = 'ride') AS ride_load,
+      sumIf(moving_time_s, sport = 'ride') AS ride_moving_time_s,
+      countIf(sport = 'ride') AS ride_activity_count,
+      sumIf(toFloat64(ifNull(tss, 0)), sport = 'run') AS run_load,
+      sumIf(moving_time_s, sport = 'run') AS run_moving_time_s,
+      countIf(sport = 'run') AS run_activity_count,
+      sumIf(toFloat64(ifNull(tss, 0)), sport = 'swim') AS swim_load,
+      sumIf(moving_time_s, sport = 'swim') AS swim_moving_time_s,
+      countIf(sport = 'swim') AS swim_activity_count,
+      sumIf(toFloat64(ifNull(tss, 0)), sport NOT IN ('ride', 'run', 'swim')) AS other_load,
+      sumIf(moving_time_s, sport NOT IN ('ride', 'run', 'swim')) AS other_moving_time_s,
+      countIf(sport NOT IN ('ride', 'run', 'swim')) AS other_activity_count
+    FROM db.activity_features FINAL
+    WHERE athlete_id IN (SELECT athlete_id FROM starts)
+      AND local_date >= (SELECT min(start_date) FROM starts) AND local_date <= {asOf:Date}
+    GROUP BY athlete_id, local_date
+  ),
+  per_day AS (
+    SELECT *,
+      arraySum(x -> x.3, distances) AS distance_m,
+      arraySum(x -> if(x.2 = 'ride', x.3, 0), distances) AS ride_distance_m,
+      arraySum(x -> if(x.2 = 'run', x.3, 0), distances) AS run_distance_m,
+      arraySum(x -> if(x.2 = 'swim', x.3, 0), distances) AS swim_distance_m,
+      arraySum(x -> if(x.2 NOT IN ('ride', 'run', 'swim'), x.3, 0), distances) AS other_distance_m
+    FROM per_day_sums
+  )
+SELECT spine.athlete_id, spine.date,
+  d.load, toUInt32(d.total_moving_time_s) AS moving_time_s, d.distance_m, d.total_elevation_gain_m AS elevation_gain_m,
+  toUInt16(d.activity_count) AS activity_count, toUInt16(d.activities_without_tss) AS activities_without_tss,
+  d.ride_load, toUInt32(d.ride_moving_time_s) AS ride_moving_time_s, d.ride_distance_m, toUInt16(d.ride_activity_count) AS ride_activity_count,
+  d.run_load, toUInt32(d.run_moving_time_s) AS run_moving_time_s, d.run_distance_m, toUInt16(d.run_activity_count) AS run_activity_count,
+  d.swim_load, toUInt32(d.swim_moving_time_s) AS swim_moving_time_s, d.swim_distance_m, toUInt16(d.swim_activity_count) AS swim_activity_count,
+  d.other_load, toUInt32(d.other_moving_time_s) AS other_moving_time_s, d.other_distance_m, toUInt16(d.other_activity_count) AS other_activity_count,
+  {runId:String} AS run_id, {version:UInt64} AS version, (SELECT coalesce(maxOrNull(started_at), now64(3, 'UTC')) FROM db.pipeline_runs FINAL WHERE run_id = {runId:String}) AS computed_at
+FROM spine
+LEFT JOIN per_day AS d ON d.athlete_id = spine.athlete_id AND d.date = spine.date
+SETTINGS join_use_nulls = 0

@@ -1,0 +1,127 @@
+INSERT INTO db.athlete_rolling_features (
+  athlete_id, as_of_date, history_days, ctl, atl, tsb, acwr, acwr_7_28, load_7d, load_28d, monotony, strain,
+  moving_time_7d_s, moving_time_28d_s, moving_time_90d_s, distance_7d_m, distance_28d_m, distance_90d_m,
+  ride_avg_speed_28d_mps, run_avg_speed_28d_mps, swim_avg_speed_28d_mps, days_since_last_activity,
+  run_id, version, computed_at)
+WITH 
+
+  scope AS (
+    SELECT athlete_id, min(from_date) AS from_date
+    FROM db.feature_scope FINAL
+    WHERE run_id = {runId:String} AND bucket = {bucket:UInt16}
+    GROUP BY athlete_id
+  ),
+  firsts AS (
+    SELECT athlete_id, min(local_date) AS first_date
+    FROM db.activity_features FINAL
+    WHERE athlete_id IN (SELECT athlete_id FROM scope) AND local_date <= {asOf:Date}
+    GROUP BY athlete_id
+  ),
+  
+
+  stored AS (
+    SELECT athlete_id, min(as_of_date) AS stored_first, max(as_of_date) AS stored_last, uniqExact(as_of_date) AS stored_count
+    FROM db.athlete_rolling_features
+    WHERE athlete_id IN (SELECT athlete_id FROM scope) AND version < {version:UInt64}
+    GROUP BY athlete_id
+  ),
+
+  starts AS (
+    SELECT f.athlete_id AS athlete_id, f.first_date AS first_date,
+      if(st.stored_count > 0 AND st.stored_first = f.first_date
+           AND st.stored_count = dateDiff('day', st.stored_first, st.stored_last) + 1,
+         least(greatest(s.from_date, f.first_date), st.stored_last + 1),
+         f.first_date) AS start_date,
+      start_date - 1 AS state_date
+    FROM firsts AS f
+    INNER JOIN scope AS s ON s.athlete_id = f.athlete_id
+    LEFT JOIN stored AS st ON st.athlete_id = f.athlete_id
+    WHERE start_date <= {asOf:Date}
+  ),
+  state AS (
+    SELECT r.athlete_id AS athlete_id,
+      argMax(r.ctl, r.version) AS ctl, argMax(r.atl, r.version) AS atl,
+      argMax(r.days_since_last_activity, r.version) AS days_since_last_activity
+    FROM db.athlete_rolling_features AS r
+    INNER JOIN starts AS s ON s.athlete_id = r.athlete_id AND s.state_date = r.as_of_date
+    WHERE r.athlete_id IN (SELECT athlete_id FROM starts) AND r.version < {version:UInt64}
+    GROUP BY r.athlete_id
+  ),
+  seeded AS (
+    SELECT s.athlete_id AS athlete_id, s.first_date AS first_date, s.start_date AS start_date,
+      if(s.start_date > s.first_date, st.ctl, 0) AS state_ctl,
+      if(s.start_date > s.first_date, st.atl, 0) AS state_atl,
+      if(s.start_date > s.first_date, s.state_date - st.days_since_last_activity, s.first_date) AS seed_last_active
+    FROM starts AS s
+    LEFT JOIN state AS st ON st.athlete_id = s.athlete_id
+  ),
+  
+  days AS (
+    SELECT d.athlete_id AS athlete_id, d.date AS date, toUInt32(d.date) AS day_number, d.load AS load,
+      d.moving_time_s AS moving_time_s, d.distance_m AS distance_m, d.activity_count AS activity_count,
+      d.ride_moving_time_s AS ride_moving_time_s, d.ride_distance_m AS ride_distance_m,
+      d.run_moving_time_s AS run_moving_time_s, d.run_distance_m AS run_distance_m,
+      d.swim_moving_time_s AS swim_moving_time_s, d.swim_distance_m AS swim_distance_m,
+      s.first_date AS first_date, s.start_date AS start_date,
+      s.state_ctl AS state_ctl, s.state_atl AS state_atl, s.seed_last_active AS seed_last_active
+    FROM db.athlete_daily_features AS d FINAL
+    INNER JOIN seeded AS s ON s.athlete_id = d.athlete_id
+    WHERE d.athlete_id IN (SELECT athlete_id FROM starts)
+      AND d.date >= s.start_date - 89 AND d.date >= s.first_date AND d.date <= {asOf:Date}
+  ),
+  windowed AS (
+    SELECT *,
+      sum(load) OVER w7 AS load_7d,
+      sum(load) OVER w28 AS load_28d,
+      avg(load) OVER w7 AS mean_load_7d,
+      stddevPopStable(load) OVER w7 AS sd_load_7d,
+      min(load) OVER w7 AS min_load_7d,
+      max(load) OVER w7 AS max_load_7d,
+      sum(moving_time_s) OVER w7 AS moving_time_7d_s,
+      sum(moving_time_s) OVER w28 AS moving_time_28d_s,
+      sum(moving_time_s) OVER w90 AS moving_time_90d_s,
+      sum(distance_m) OVER w7 AS distance_7d_m,
+      sum(distance_m) OVER w28 AS distance_28d_m,
+      sum(distance_m) OVER w90 AS distance_90d_m,
+      sum(ride_moving_time_s) OVER w28 AS ride_time_28d, sum(ride_distance_m) OVER w28 AS ride_distance_28d,
+      sum(run_moving_time_s) OVER w28 AS run_time_28d, sum(run_distance_m) OVER w28 AS run_distance_28d,
+      sum(swim_moving_time_s) OVER w28 AS swim_time_28d, sum(swim_distance_m) OVER w28 AS swim_distance_28d,
+      max(if(activity_count > 0, date, toDate(0))) OVER w_all AS last_active_read
+    FROM days
+    WINDOW
+      w7 AS (PARTITION BY athlete_id ORDER BY day_number RANGE BETWEEN 6 PRECEDING AND CURRENT ROW),
+      w28 AS (PARTITION BY athlete_id ORDER BY day_number RANGE BETWEEN 27 PRECEDING AND CURRENT ROW),
+      w90 AS (PARTITION BY athlete_id ORDER BY day_number RANGE BETWEEN 89 PRECEDING AND CURRENT ROW),
+      w_all AS (PARTITION BY athlete_id ORDER BY day_number ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+  ),
+  
+  exponential AS (
+    SELECT *,
+      dateDiff('day', first_date, date) + 1 AS history_days,
+      state_ctl * exp(-(dateDiff('day', start_date, date) + 1) / 42)
+        + (1 - exp(-1 / 42)) * exponentialTimeDecayedSum(42)(load, day_number) OVER w_run AS ctl,
+      state_atl * exp(-(dateDiff('day', start_date, date) + 1) / 7)
+        + (1 - exp(-1 / 7)) * exponentialTimeDecayedSum(7)(load, day_number) OVER w_run AS atl
+    FROM windowed
+    WHERE date >= start_date
+    WINDOW w_run AS (PARTITION BY athlete_id ORDER BY day_number ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+  )
+SELECT athlete_id, date AS as_of_date, toUInt32(history_days) AS history_days, ctl, atl,
+  -- TSB is yesterday's CTL minus yesterday's ATL; on the start day, yesterday is the stored state.
+  lagInFrame(ctl, 1, state_ctl) OVER w_run - lagInFrame(atl, 1, state_atl) OVER w_run AS tsb,
+  if(ctl = 0, NULL, atl / ctl) AS acwr,
+  if(history_days < 28 OR load_28d = 0, NULL, (load_7d / 7) / (load_28d / 28)) AS acwr_7_28,
+  load_7d, load_28d,
+  -- Foster; the SD is 0 exactly when the seven loads are equal (stated so, not left to rounding).
+  if(history_days < 7 OR min_load_7d = max_load_7d, NULL, mean_load_7d / sd_load_7d) AS monotony,
+  load_7d * monotony AS strain,
+  toUInt32(moving_time_7d_s) AS moving_time_7d_s, toUInt32(moving_time_28d_s) AS moving_time_28d_s, toUInt32(moving_time_90d_s) AS moving_time_90d_s,
+  distance_7d_m, distance_28d_m, distance_90d_m,
+  if(ride_time_28d = 0, NULL, ride_distance_28d / ride_time_28d) AS ride_avg_speed_28d_mps,
+  if(run_time_28d = 0, NULL, run_distance_28d / run_time_28d) AS run_avg_speed_28d_mps,
+  if(swim_time_28d = 0, NULL, swim_distance_28d / swim_time_28d) AS swim_avg_speed_28d_mps,
+  toUInt32(dateDiff('day', greatest(last_active_read, seed_last_active), date)) AS days_since_last_activity,
+  {runId:String} AS run_id, {version:UInt64} AS version, (SELECT coalesce(maxOrNull(started_at), now64(3, 'UTC')) FROM db.pipeline_runs FINAL WHERE run_id = {runId:String}) AS computed_at
+FROM exponential
+WINDOW w_run AS (PARTITION BY athlete_id ORDER BY day_number ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+SETTINGS join_use_nulls = 0

@@ -1,0 +1,1 @@
+DELETE FROM db.feature_scope WHERE run_id = {runId:String}

@@ -1,0 +1,1 @@
+ALTER TABLE db.generator_stream_plans DROP PARTITION {batch_id:String}

@@ -1,0 +1,1 @@
+  SELECT countIf(changed) AS activities FROM db.stream_changes WHERE batch_id = {changesId:String}

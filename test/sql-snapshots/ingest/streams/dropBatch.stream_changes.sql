@@ -1,0 +1,1 @@
+ALTER TABLE db.stream_changes DROP PARTITION {batchId:String}

@@ -1,0 +1,1 @@
+ALTER TABLE db.stream_staging DROP PARTITION {batchId:String}

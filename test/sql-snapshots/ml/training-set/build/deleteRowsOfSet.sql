@@ -1,0 +1,1 @@
+DELETE FROM db.training_sets WHERE training_set_id = {id:String}
