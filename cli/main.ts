@@ -3,6 +3,8 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { parseTimeZone } from '../config/common.js';
 import { loadTemporalConfig, type TemporalConfig } from '../config/temporal.js';
 import { connectClient } from '../infra/temporal-client.js';
+import type { AthleteFeatures, ModelOverview } from '../activities/lookup.js';
+import type { AliasChange } from '../ml/registry/registry.js';
 import { dateIn } from '../workflows/nominal-time.js';
 import { followProgress } from './follow.js';
 import { table } from './print.js';
@@ -23,7 +25,15 @@ Works through Temporal only (the worker owns ClickHouse), against TEMPORAL_ADDRE
   runs [--limit N] [--type WORKFLOW_TYPE]
       Recent workflow runs with their status, start and duration.
   athlete <ATHLETE_ID>
-      The athlete's latest rolling and weekly features (read by the worker through the athleteFeatures workflow).
+      The athlete's latest rolling and weekly features and the planned activities of the newest batch inference with
+      their predicted moving times (read by the worker through the athleteFeatures workflow).
+  models
+      The time estimator's versions with their hold-out metrics beside the baseline's, the champion, and every change
+      of the champion alias (read by the worker through the modelOverview workflow on ML_TASK_QUEUE, default ml).
+  promote <VERSION> [--reason TEXT]
+      Make VERSION the champion, without the gate (the promoteModel workflow on ML_TASK_QUEUE); recorded in the history.
+  rollback [--reason TEXT]
+      Point the champion back at the version before the current one (promoteModel with rollback: true).
   help
       This text.`;
 
@@ -35,7 +45,7 @@ function parse(args: string[]) {
     options: {
       'as-of': { type: 'string' }, athlete: { type: 'string', multiple: true }, full: { type: 'boolean' },
       'no-follow': { type: 'boolean' }, input: { type: 'string' }, id: { type: 'string' }, queue: { type: 'string' },
-      from: { type: 'string' }, to: { type: 'string' }, limit: { type: 'string' }, type: { type: 'string' },
+      from: { type: 'string' }, to: { type: 'string' }, limit: { type: 'string' }, type: { type: 'string' }, reason: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -51,6 +61,9 @@ runMain(async () => {
     backfill: (client, config) => backfill(client, config, values),
     runs: (client) => runs(client, values),
     athlete: (client, config) => athlete(client, config, rest[0]),
+    models: (client, config) => models(client, config),
+    promote: (client, config) => promote(client, config, { version: parseVersion(rest[0]) }, values.reason),
+    rollback: (client, config) => promote(client, config, { rollback: true }, values.reason),
   };
   const run = commands[command];
   if (!run) throw new Error(`unknown command "${command}"\n\n${HELP}`);
@@ -144,11 +157,58 @@ async function athlete(client: Client, config: TemporalConfig, athleteId: string
   if (!athleteId) throw new Error('athlete needs an athlete id: npm run cli -- athlete ATHLETE_ID');
   const result = await client.workflow.execute('athleteFeatures', {
     taskQueue: config.taskQueue, workflowId: `athlete-features-${Date.now()}`, args: [{ athleteId }],
-  }) as { rolling: Record<string, unknown> | null; weekly: Record<string, unknown> | null };
+  }) as AthleteFeatures;
   for (const [name, row] of Object.entries({ 'latest rolling features': result.rolling, 'latest week': result.weekly })) {
     console.log(`\n${athleteId}: ${name}`);
     console.log(row ? table(Object.entries(row).map(([feature, value]) => ({ feature, value: String(value) }))) : '(none yet: run the feature pipeline)');
   }
+  console.log(`\n${athleteId}: latest predictions${result.predictions[0] ? ` (batch inference as of ${result.predictions[0].as_of})` : ''}`);
+  console.log(result.predictions.length === 0 ? '(none yet: ingest planned activities and run batchInference)' : table(result.predictions.map((p) => ({
+    planned: p.planned_id, date: p.planned_date, sport: p.sport ?? '', distance_km: (p.distance_m / 1000).toFixed(1),
+    predicted: duration(p.predicted_s), model_version: p.model_version,
+  }))));
+}
+
+/** Seconds as h:mm:ss. */
+function duration(seconds: number): string {
+  const s = Math.round(seconds);
+  return `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
+interface SplitMetrics { test?: { model?: { mae_s: number; rmse_s: number; mape_pct: number; rows: number }; baseline?: { mae_s: number } } }
+
+async function models(client: Client, config: TemporalConfig): Promise<void> {
+  const overview = await client.workflow.execute('modelOverview', {
+    taskQueue: config.mlTaskQueue, workflowId: `model-overview-${Date.now()}`, args: [{}],
+  }) as ModelOverview;
+  console.log(`${overview.model}: champion ${overview.champion === null ? '(none)' : `v${overview.champion}`}\n`);
+  console.log(overview.versions.length === 0 ? '(no versions yet: run trainTimeEstimator)' : table(overview.versions.map((v) => {
+    const test = (v.metrics as SplitMetrics).test;
+    return {
+      version: `v${v.version}${v.version === overview.champion ? ' *' : ''}`, created: v.createdAt, holdout_rows: test?.model?.rows ?? '',
+      mae_s: test?.model?.mae_s.toFixed(1) ?? '', rmse_s: test?.model?.rmse_s.toFixed(1) ?? '', mape_pct: test?.model?.mape_pct.toFixed(1) ?? '',
+      baseline_mae_s: test?.baseline?.mae_s.toFixed(1) ?? '', run: v.runId,
+    };
+  })));
+  console.log('\nchampion history (oldest first)');
+  console.log(table(overview.championHistory.map(historyRow)));
+}
+
+function historyRow(h: AliasChange): Record<string, string> {
+  return { changed: h.changedAt, action: h.action, from: h.fromVersion ? `v${h.fromVersion}` : '-', to: h.toVersion ? `v${h.toVersion}` : '-', by: h.changedBy, reason: h.reason };
+}
+
+function parseVersion(value: string | undefined): number {
+  if (!value || !/^[1-9]\d{0,9}$/.test(value)) throw new Error(`promote needs a model version (a whole number from 1), got "${value ?? ''}": npm run cli -- promote 3`);
+  return Number(value);
+}
+
+async function promote(client: Client, config: TemporalConfig, change: { version: number } | { rollback: true }, reason: string | undefined): Promise<void> {
+  const result = await client.workflow.execute('promoteModel', {
+    taskQueue: config.mlTaskQueue, workflowId: `promote-model-${Date.now()}`, args: [{ ...change, ...(reason !== undefined && { reason }) }],
+  }) as AliasChange;
+  console.log(`champion: ${result.fromVersion ? `v${result.fromVersion}` : '(none)'} -> v${result.toVersion} (${result.action})`);
+  console.log(table([historyRow(result)]));
 }
 
 function printSummary(result: unknown): void {

@@ -11,7 +11,7 @@ export interface PopulationOptions {
 }
 
 /**
- * Raw records, field names exactly those of AthleteRow / ThresholdRow / ActivityRow in ingest/records.ts,
+ * Raw records, field names exactly those of AthleteRow / ThresholdRow / ActivityRow in shared/records.ts,
  * typed loosely because the dirty ones break the row types on purpose.
  */
 export interface GeneratedAthlete {

@@ -33,3 +33,8 @@ export const insertRun = (db: Database) => `
   VALUES ({runId:String}, {model:String}, {status:String}, {params:String}, {metrics:String}, {trainingSetId:String}, {featureSet:String},
     {features:Array(String)}, {featureRunId:String}, {featureWatermark:String}, {gitCommit:String}, {stepSeconds:String},
     {modelVersion:UInt32}, {promoted:UInt8}, {error:String}, parseDateTime64BestEffort({startedAt:String}, 3), now64(3))`;
+
+/** Every version of a model without its ONNX bytes, oldest first. */
+export const versionList = (db: Database) => `
+  SELECT version, sha256, input_schema, metrics, run_id, training_set_id, toString(created_at) AS created_at
+  FROM ${db}.model_versions FINAL WHERE model_name = {model:String} ORDER BY version`;

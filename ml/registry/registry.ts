@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ClickHouse } from '../../clickhouse/client.js';
 import {
-  aliasHistory, insertAliasChange, insertRun, insertVersion, nextVersion, versionOfRun, versionOnnx, versionRow,
+  aliasHistory, insertAliasChange, insertRun, insertVersion, nextVersion, versionList, versionOfRun, versionOnnx, versionRow,
 } from './registry.sql.js';
 
 export const CHAMPION = 'champion';
@@ -60,14 +60,21 @@ export async function registerVersion(
   return version;
 }
 
+interface VersionRow { version: number; sha256: string; input_schema: string; metrics: string; run_id: string; training_set_id: string; created_at: string }
+
+const toModelVersion = (row: VersionRow): ModelVersion => ({
+  version: Number(row.version), sha256: row.sha256, inputSchema: JSON.parse(row.input_schema), metrics: JSON.parse(row.metrics),
+  runId: row.run_id, trainingSetId: row.training_set_id, createdAt: row.created_at,
+});
+
 export async function readVersion(ch: ClickHouse, model: string, version: number): Promise<ModelVersion | undefined> {
-  const [row] = await query<{ version: number; sha256: string; input_schema: string; metrics: string; run_id: string; training_set_id: string; created_at: string }>(
-    ch, versionRow(ch.db), { model, version });
-  if (!row) return undefined;
-  return {
-    version: Number(row.version), sha256: row.sha256, inputSchema: JSON.parse(row.input_schema), metrics: JSON.parse(row.metrics),
-    runId: row.run_id, trainingSetId: row.training_set_id, createdAt: row.created_at,
-  };
+  const [row] = await query<VersionRow>(ch, versionRow(ch.db), { model, version });
+  return row && toModelVersion(row);
+}
+
+/** Every registered version of `model` (metadata, not the ONNX bytes), oldest first. */
+export async function listVersions(ch: ClickHouse, model: string): Promise<ModelVersion[]> {
+  return (await query<VersionRow>(ch, versionList(ch.db), { model })).map(toModelVersion);
 }
 
 /** The ONNX bytes of a version, checked against their recorded sha256. */
