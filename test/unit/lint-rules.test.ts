@@ -29,8 +29,8 @@ describe('lint rules', () => {
   it('let workflows import values from shared/ only, and hold shared/ to the same rules', async () => {
     const probe = (module: string) => `import * as x from '${module}';\nexport const y = x;\n`;
     expect(await restrictedImports('workflows/index.ts', probe('../shared/failures.js'))).toEqual([]);
-    expect(await restrictedImports('workflows/index.ts', probe('../ingest/plan.js'))).not.toEqual([]);
-    for (const module of ['node:fs', '@clickhouse/client', '../ingest/plan.js', '../workflows/input.js']) {
+    expect(await restrictedImports('workflows/index.ts', probe('../ingest/classify-files.js'))).not.toEqual([]);
+    for (const module of ['node:fs', '@clickhouse/client', '../ingest/classify-files.js', '../workflows/input.js']) {
       expect(await restrictedImports('shared/text.ts', probe(module)), module).not.toEqual([]);
     }
   });
