@@ -5,22 +5,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClickHouse } from '../../clickhouse/client.js';
 import { ingestInbox, type IngestInboxInput, type IngestInboxSummary } from '../../workflows/index.js';
 import { freshDatabase, rows } from '../support/clickhouse.js';
 import { ndjson, writeFiles } from '../support/files.js';
-import { startTemporal } from '../support/temporal.js';
+import { devServerForFile } from '../support/temporal.js';
 import { withWorker } from '../support/worker.js';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await startTemporal();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const server = devServerForFile();
 
 const athlete = (id: string) => ({ athlete_id: id, name: id, sex: 'F', birth_year: 1990, time_zone: 'UTC' });
 const activity = (id: string, athleteId: string, day: number) => ({
@@ -29,7 +22,7 @@ const activity = (id: string, athleteId: string, day: number) => ({
 });
 
 const runInbox = (taskQueue: string, input: IngestInboxInput): Promise<IngestInboxSummary> =>
-  env.client.workflow.execute(ingestInbox, { taskQueue, workflowId: `inbox-${randomUUID()}`, args: [input] });
+  server.env.client.workflow.execute(ingestInbox, { taskQueue, workflowId: `inbox-${randomUUID()}`, args: [input] });
 
 /** Data files under `dir` (the claims' owner files excluded). */
 const filesIn = (dir: string): string[] =>
@@ -56,7 +49,7 @@ describe('the inbox ingest', () => {
     const cutoff = new Date(Date.now() + 60_000);
     fs.utimesSync(late, new Date(cutoff.getTime() + 60_000), new Date(cutoff.getTime() + 60_000));
 
-    await withWorker(env, ch, async (taskQueue) => {
+    await withWorker(server.env, ch, async (taskQueue) => {
       const first = await runInbox(taskQueue, { inbox, cutoff: cutoff.toISOString(), timeZone: 'UTC' });
       const day = cutoff.toISOString().slice(0, 10);
       expect(first.sources.map((s) => s.kind)).toEqual(['athletes', 'activities']);
@@ -83,7 +76,7 @@ describe('the inbox ingest', () => {
     const ch = await freshDatabase();
     const files = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`activities-${i}.ndjson`, ndjson([activity(`x${i}`, 'ann', i + 1)])]));
     const inbox = writeFiles({ 'athletes.ndjson': ndjson([athlete('ann')]), ...files });
-    await withWorker(env, ch, async (taskQueue) => {
+    await withWorker(server.env, ch, async (taskQueue) => {
       const cutoff = new Date(Date.now() + 60_000).toISOString();
       const [a, b] = await Promise.all([runInbox(taskQueue, { inbox, cutoff }), runInbox(taskQueue, { inbox, cutoff })]);
       const ingested = [...a.sources, ...b.sources].map((s) => path.basename(s.source)).sort();
@@ -99,7 +92,7 @@ describe('the inbox ingest', () => {
       'claimed/old-run/athletes.ndjson': ndjson([athlete('cara')]),
       'claimed/old-run/.claimed-by': `terminated-${randomUUID()}`,
     });
-    await withWorker(env, ch, async (taskQueue) => {
+    await withWorker(server.env, ch, async (taskQueue) => {
       const summary = await runInbox(taskQueue, { inbox, cutoff: new Date(Date.now() + 60_000).toISOString() });
       expect(summary.sources.map((s) => path.basename(s.source))).toEqual(['athletes.ndjson']);
       expect(summary.inserted).toBe(1);
@@ -111,7 +104,7 @@ describe('the inbox ingest', () => {
 
   it('rejects unknown fields and a relative inbox at once, with the message', async () => {
     const ch = await freshDatabase({ migrated: false });
-    await withWorker(env, ch, async (taskQueue) => {
+    await withWorker(server.env, ch, async (taskQueue) => {
       const error = await runInbox(taskQueue, { inbox: 'relative/inbox', cuttoff: 'x' } as IngestInboxInput).then(() => undefined, (e: unknown) => e);
       expect(String((error as Error & { cause?: Error }).cause?.message)).toMatch(/unknown key "cuttoff" \(did you mean "cutoff"\?\).*inbox must be an absolute folder path, got "relative\/inbox"/);
     });

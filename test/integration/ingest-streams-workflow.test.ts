@@ -3,30 +3,22 @@
  * a stream split over several files of one upload (item 3), and two ingests of the same input at once (item 1).
  */
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClickHouse } from '../../clickhouse/client.js';
 import { ingestActivities, type IngestInput, type IngestSummary } from '../../workflows/index.js';
 import { freshDatabase, rows } from '../support/clickhouse.js';
 import { ndjson, writeFiles } from '../support/files.js';
 import { duplicateSamples, ingestTableFingerprints } from '../support/ingest-tables.js';
-import { startTemporal } from '../support/temporal.js';
+import { devServerForFile } from '../support/temporal.js';
 import { withWorker } from '../support/worker.js';
 
-let env: TestWorkflowEnvironment;
-
-beforeAll(async () => {
-  env = await startTemporal();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const server = devServerForFile();
 
 /** Runs the inputs as workflows started at the same moment on one worker (the embedded engine: one process). */
 const ingestAtOnce = (ch: ClickHouse, ...inputs: IngestInput[]): Promise<IngestSummary[]> =>
-  withWorker(env, ch, (taskQueue) =>
+  withWorker(server.env, ch, (taskQueue) =>
     Promise.all(inputs.map((input) =>
-      env.client.workflow.execute(ingestActivities, { args: [input], taskQueue, workflowId: `ingest-${Math.random().toString(36).slice(2)}` }))),
+      server.env.client.workflow.execute(ingestActivities, { args: [input], taskQueue, workflowId: `ingest-${Math.random().toString(36).slice(2)}` }))),
   );
 const ingest = async (ch: ClickHouse, input: IngestInput) => (await ingestAtOnce(ch, input))[0]!;
 

@@ -7,24 +7,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../lib/project-root.js';
 import { temporalCliPath } from '../../infra/temporal-cli.js';
 import * as workflows from '../../workflows/index.js';
 import { freshDatabase } from '../support/clickhouse.js';
 import { ndjson, writeFiles } from '../support/files.js';
-import { startTemporal } from '../support/temporal.js';
+import { devServerForFile } from '../support/temporal.js';
 import { withWorker } from '../support/worker.js';
 
 const run = promisify(execFile);
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await startTemporal();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const server = devServerForFile();
 
 /** The command lines of the README block, continuation lines joined, split into words like a shell would. */
 function readmeCommands(): string[][] {
@@ -39,7 +32,7 @@ function shellWords(line: string): string[] {
 }
 
 async function temporal(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  const full = [...args, '--address', env.address, '--namespace', env.namespace ?? 'default'];
+  const full = [...args, '--address', server.env.address, '--namespace', server.env.namespace ?? 'default'];
   return run(temporalCliPath(), full, { timeout: 120_000 }).then(
     ({ stdout, stderr }) => ({ stdout, stderr, code: 0 }),
     (error: { stdout: string; stderr: string; code: number }) => ({ stdout: error.stdout, stderr: error.stderr, code: error.code }),
@@ -55,7 +48,7 @@ const activity = (day: number) => ({
 /** What `npm run demo` leaves behind, in small: a trained time estimator whose version 1 is the champion. */
 async function demoState(taskQueue: string, mlTaskQueue: string): Promise<void> {
   const run = <T>(type: string, input: unknown, queue = taskQueue) =>
-    env.client.workflow.execute(type, { taskQueue: queue, workflowId: `demo-${randomUUID()}`, args: [input] }) as Promise<T>;
+    server.env.client.workflow.execute(type, { taskQueue: queue, workflowId: `demo-${randomUUID()}`, args: [input] }) as Promise<T>;
   await run(workflows.ingestActivities.name, { synthetic: { seed: 1, athletes: 8, days: 120, streamShare: 0, endDate: '2025-06-29', dirtyShare: 0 } });
   await run(workflows.featurePipeline.name, { asOf: '2025-06-29' });
   const trained = await run<{ version: number; promoted: boolean }>(workflows.trainTimeEstimator.name, { asOf: '2025-06-29', testWeeks: 2, validWeeks: 2 }, mlTaskQueue);
@@ -71,7 +64,7 @@ describe('the README manual triggers', () => {
     const inbox = writeFiles({ 'activities-late.ndjson': ndjson([activity(29)]) });
     fs.utimesSync(path.join(inbox, 'activities-late.ndjson'), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
     const ch = await freshDatabase();
-    await withWorker(env, ch, async (taskQueue, mlTaskQueue) => {
+    await withWorker(server.env, ch, async (taskQueue, mlTaskQueue) => {
       await demoState(taskQueue, mlTaskQueue);
       const types: string[] = [];
       for (const words of commands) {
@@ -83,7 +76,7 @@ describe('the README manual triggers', () => {
         const started = await temporal([...args, '--output', 'json']);
         expect(started.code, `${words.join(' ')}\n${started.stderr}`).toBe(0);
         const { workflowId } = JSON.parse(started.stdout) as { workflowId: string };
-        await env.client.workflow.getHandle(workflowId).result().catch((error: Error) => {
+        await server.env.client.workflow.getHandle(workflowId).result().catch((error: Error) => {
           throw new Error(`${words.join(' ')}\n${error.message}: ${(error.cause as Error | undefined)?.message ?? ''}`);
         });
         types.push(words[words.indexOf('--type') + 1]!);
@@ -92,7 +85,7 @@ describe('the README manual triggers', () => {
       const exported = Object.entries(workflows).filter(([, value]) => typeof value === 'function').map(([name]) => name);
       expect(new Set(types)).toEqual(new Set(exported));
       expect(exported.length).toBeGreaterThanOrEqual(11);
-      const models = await env.client.workflow.execute(workflows.modelOverview, { taskQueue: mlTaskQueue, workflowId: `models-${randomUUID()}`, args: [{}] });
+      const models = await server.env.client.workflow.execute(workflows.modelOverview, { taskQueue: mlTaskQueue, workflowId: `models-${randomUUID()}`, args: [{}] });
       expect(models.championHistory.slice(-2).map((h) => [h.action, h.fromVersion, h.toVersion])).toEqual([['promote', 1, 2], ['rollback', 2, 1]]);
       const processed = fs.readdirSync(path.join(inbox, 'processed'), { recursive: true, encoding: 'utf8' });
       expect(processed.some((file) => file.endsWith('activities-late.ndjson'))).toBe(true);
@@ -103,7 +96,7 @@ describe('the README manual triggers', () => {
 describe('bad input from the CLI', () => {
   it('fails at once, non-retryable, with what to fix', async () => {
     const ch = await freshDatabase({ migrated: false });
-    await withWorker(env, ch, async (taskQueue) => {
+    await withWorker(server.env, ch, async (taskQueue) => {
       const cases: [string, object, RegExp][] = [
         ['featurePipeline', { asOf: '2025-02-30' }, /asOf must be an existing date YYYY-MM-DD, got a string "2025-02-30"/],
         ['scheduledRun', { workflowType: 'featurePipeline', taskQueue, idPrefix: 'x', timeZone: 'Mars/Base', asOf: '2025-1-1', extra: 1 },
@@ -118,7 +111,7 @@ describe('bad input from the CLI', () => {
         expect(result.code, type).not.toBe(0);
         expect(`${result.stdout}\n${result.stderr}`, type).toMatch(message);
         // At once: the first workflow task fails the run; no activity was ever scheduled, nothing is retried.
-        const events = (await env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+        const events = (await server.env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
         expect(events.some((e) => e.activityTaskScheduledEventAttributes), type).toBe(false);
         expect(events.filter((e) => e.workflowTaskStartedEventAttributes), type).toHaveLength(1);
       }

@@ -3,20 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { prepareSchema } from '../../workers/migrations-check.js';
 import { freshDatabase } from '../support/clickhouse.js';
-import { startTemporal } from '../support/temporal.js';
+import { devServerForFile } from '../support/temporal.js';
 import { startWorkerProcess, type WorkerExit } from '../support/worker-process.js';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await startTemporal();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const server = devServerForFile();
 
 describe('worker entrypoints', () => {
   for (const [entry, polls, not] of [['feature.ts', 'features', 'ml'], ['ml.ts', 'ml', 'features']] as const) {
@@ -24,7 +17,7 @@ describe('worker entrypoints', () => {
       const queue = `q-${randomUUID()}`;
       const dataPath = fs.mkdtempSync(path.join(os.tmpdir(), 'afs-entry-'));
       const child = await startWorkerProcess({
-        TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: env.namespace ?? 'default',
+        TEMPORAL_ADDRESS: server.env.address, TEMPORAL_NAMESPACE: server.env.namespace ?? 'default',
         TEMPORAL_TASK_QUEUE: `${queue}-features`, ML_TASK_QUEUE: `${queue}-ml`, CLICKHOUSE_URL: `chdb://${dataPath}`, LOG_LEVEL: 'WARN',
       }, entry);
       try {
