@@ -18,7 +18,10 @@ export function createDeletionActivities(ch: ClickHouse) {
       const requests = input.activityIds.map((id) => ({ activity_id: id, athlete_id: null, locator: id, text: id }));
       const unknown = await unknownActivityIds(ch, input.activityIds);
       if (unknown.length > 0) {
-        throw ApplicationFailure.nonRetryable(`Unknown activity ids (never stored): ${unknown.slice(0, 20).join(', ')}${unknown.length > 20 ? ', …' : ''}`, INVALID_INPUT);
+        throw ApplicationFailure.nonRetryable(
+          `Unknown activity ids (never stored): ${unknown.slice(0, 20).join(', ')}${unknown.length > 20 ? ', …' : ''}`,
+          INVALID_INPUT,
+        );
       }
       const outcome = await deleteActivities(ch, requests, input.source);
       return { deleted: outcome.deleted, alreadyDeleted: outcome.alreadyDeleted };

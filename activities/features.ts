@@ -34,8 +34,13 @@ const STEPS: Record<FeatureStep, (ch: ClickHouse, input: FeatureStepInput) => Pr
 export function createFeatureActivities(ch: ClickHouse, settings: FeatureSettings) {
   return {
     /** Scope and watermarks of a run; `asOf` defaults to today in PIPELINE_TIME_ZONE. */
-    async planFeatureRun(input: { runId: string; version: number; asOf?: string; athleteIds?: string[]; fullRecompute?: boolean }):
-      Promise<FeatureRunPlan & { concurrency: number }> {
+    async planFeatureRun(input: {
+      runId: string;
+      version: number;
+      asOf?: string;
+      athleteIds?: string[];
+      fullRecompute?: boolean;
+    }): Promise<FeatureRunPlan & { concurrency: number }> {
       const request = {
         runId: input.runId,
         version: input.version,
@@ -55,9 +60,17 @@ export function createFeatureActivities(ch: ClickHouse, settings: FeatureSetting
       const attemptPrefix = `${stepPrefix}-a${attempt}`;
       if (attempt > 1) await killPredecessors(ch, stepPrefix, attemptPrefix);
       const started = Date.now();
-      const rows = await whileHeartbeating({ step: input.step, bucket: input.bucket }, () => STEPS[input.step](withQueryIds(ch, attemptPrefix), input));
+      const rows = await whileHeartbeating({ step: input.step, bucket: input.bucket }, () =>
+        STEPS[input.step](withQueryIds(ch, attemptPrefix), input),
+      );
       // The SDK logger adds the workflow, run and activity ids; queryIdPrefix finds the statements in system.query_log.
-      log.info('Feature step done', { step: input.step, bucket: input.bucket, rows, seconds: (Date.now() - started) / 1000, queryIdPrefix: attemptPrefix });
+      log.info('Feature step done', {
+        step: input.step,
+        bucket: input.bucket,
+        rows,
+        seconds: (Date.now() - started) / 1000,
+        queryIdPrefix: attemptPrefix,
+      });
       return rows;
     },
 
@@ -66,7 +79,12 @@ export function createFeatureActivities(ch: ClickHouse, settings: FeatureSetting
       const report = await checkFeatureTables(ch, input.version);
       if (report.failed.length > 0) {
         const error = describeFailures(report.failed);
-        await recordRunOutcome(ch, input.runId, { status: 'failed', summary: input.summary, checks: report.checks, error });
+        await recordRunOutcome(ch, input.runId, {
+          status: 'failed',
+          summary: input.summary,
+          checks: report.checks,
+          error,
+        });
         throw dataQualityFailure(error);
       }
       return report;

@@ -1,12 +1,16 @@
 import { Context } from '@temporalio/activity';
 import type { ClickHouse } from '../clickhouse/client.js';
 import { failFastOn } from '../shared/failures.js';
-import { ingestFile as ingestOneFile, promoteStreamUpload, stageStreamFile as stageOneStreamFile, type StagedStreamFile } from '../ingest/ingest-file.js';
+import {
+  ingestFile as ingestOneFile,
+  promoteStreamUpload,
+  stageStreamFile as stageOneStreamFile,
+  type StagedStreamFile,
+} from '../ingest/ingest-file.js';
 import type { IngestOutcome } from '../ingest/outcome.js';
 import { IngestPlanError, planIngest as planFiles, type IngestFile } from '../ingest/classify-files.js';
 import { ingestSyntheticSlice, type SyntheticSlice } from '../ingest/synthetic.js';
 import { whileHeartbeating } from './heartbeat.js';
-
 
 /** The attempt (each stages into scratch partitions of its own) and a heartbeat while promoting, which may wait for another ingest. */
 function attemptOptions(progress: Record<string, unknown>) {
@@ -42,13 +46,23 @@ export function createIngestActivities(ch: ClickHouse) {
     },
 
     async promoteStreams(input: { batchId: string; staged: StagedStreamFile[] }): Promise<IngestOutcome[]> {
-      return promoteStreamUpload(ch, input.staged, { batchId: input.batchId, ...attemptOptions({ batch: input.batchId }) });
+      return promoteStreamUpload(ch, input.staged, {
+        batchId: input.batchId,
+        ...attemptOptions({ batch: input.batchId }),
+      });
     },
 
     async ingestSynthetic(slice: SyntheticSlice): Promise<IngestOutcome> {
       const context = Context.current();
       const { attempt, whilePromoting } = attemptOptions({ batch: slice.batchId });
-      return ingestSyntheticSlice(ch, slice, new Date(), (athletes) => context.heartbeat({ batch: slice.batchId, athletes }), attempt, whilePromoting);
+      return ingestSyntheticSlice(
+        ch,
+        slice,
+        new Date(),
+        (athletes) => context.heartbeat({ batch: slice.batchId, athletes }),
+        attempt,
+        whilePromoting,
+      );
     },
   };
 }

@@ -16,7 +16,8 @@ export const latestWeeklyFeatures = (db: Database) => `
   ORDER BY week_start DESC
   LIMIT 1`;
 
-export const athleteExists = (db: Database) => `SELECT count() > 0 AS known FROM ${db}.athletes WHERE athlete_id = {athleteId:String}`;
+export const athleteExists = (db: Database) =>
+  `SELECT count() > 0 AS known FROM ${db}.athletes WHERE athlete_id = {athleteId:String}`;
 
 /**
  * The athlete's planned activities scored by the newest batch inference that covered them (its as-of date; when that

@@ -54,18 +54,39 @@ export function createLookupActivities(ch: ClickHouse) {
   return {
     async latestAthleteFeatures(athleteId: string): Promise<AthleteFeatures> {
       const known = await one(athleteExists(ch.db), athleteId);
-      if (!Number(known?.known)) throw ApplicationFailure.nonRetryable(`Unknown athlete "${athleteId}": no such athlete_id in ${ch.db}.athletes.`, INVALID_INPUT);
-      const predictions = (await rows<PlannedPrediction>(latestPlannedPredictions(ch.db), { athleteId, model: MODEL_NAME }))
-        .sort((a, b) => a.planned_date.localeCompare(b.planned_date) || a.planned_id.localeCompare(b.planned_id));
+      if (!Number(known?.known))
+        throw ApplicationFailure.nonRetryable(
+          `Unknown athlete "${athleteId}": no such athlete_id in ${ch.db}.athletes.`,
+          INVALID_INPUT,
+        );
+      const predictions = (
+        await rows<PlannedPrediction>(latestPlannedPredictions(ch.db), { athleteId, model: MODEL_NAME })
+      ).sort((a, b) => a.planned_date.localeCompare(b.planned_date) || a.planned_id.localeCompare(b.planned_id));
       return {
-        athleteId, rolling: await one(latestRollingFeatures(ch.db), athleteId), weekly: await one(latestWeeklyFeatures(ch.db), athleteId), predictions,
+        athleteId,
+        rolling: await one(latestRollingFeatures(ch.db), athleteId),
+        weekly: await one(latestWeeklyFeatures(ch.db), athleteId),
+        predictions,
       };
     },
 
     async modelOverview(): Promise<ModelOverview> {
-      const versions = (await listVersions(ch, MODEL_NAME)).map(({ version, createdAt, runId, trainingSetId, sha256, metrics }) =>
-        ({ version, createdAt, runId, trainingSetId, sha256, metrics }));
-      return { model: MODEL_NAME, champion: (await currentAlias(ch, MODEL_NAME)) ?? null, versions, championHistory: await aliasChanges(ch, MODEL_NAME) };
+      const versions = (await listVersions(ch, MODEL_NAME)).map(
+        ({ version, createdAt, runId, trainingSetId, sha256, metrics }) => ({
+          version,
+          createdAt,
+          runId,
+          trainingSetId,
+          sha256,
+          metrics,
+        }),
+      );
+      return {
+        model: MODEL_NAME,
+        champion: (await currentAlias(ch, MODEL_NAME)) ?? null,
+        versions,
+        championHistory: await aliasChanges(ch, MODEL_NAME),
+      };
     },
   };
 }

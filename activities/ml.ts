@@ -11,9 +11,20 @@ import { checkInferenceReady } from '../ml/inference/readiness.js';
 import { promotionGate, type GateDecision, type GateInput } from '../ml/registry/gate.js';
 import type { Metrics } from '../ml/registry/metrics.js';
 import {
-  aliasChanges, changeAlias, CHAMPION, readVersion, recordMlRun, type AliasChange, type MlRunRecord,
+  aliasChanges,
+  changeAlias,
+  CHAMPION,
+  readVersion,
+  recordMlRun,
+  type AliasChange,
+  type MlRunRecord,
 } from '../ml/registry/registry.js';
-import { buildTrainingSet, TrainingSetError, type SplitRequest, type TrainingSetSpec } from '../ml/training-set/build.js';
+import {
+  buildTrainingSet,
+  TrainingSetError,
+  type SplitRequest,
+  type TrainingSetSpec,
+} from '../ml/training-set/build.js';
 import { MODEL_NAME } from '../ml/time-estimator/spec.js';
 import { CandidateError, trainCandidate, type CandidateResult } from '../ml/training/candidate.js';
 import { INVALID_INPUT, failFastOn } from '../shared/failures.js';
@@ -25,7 +36,8 @@ export const ML_PRECONDITION = 'MlPreconditionFailed';
 /** Bad hyperparameters (the trainer's RangeError) and impossible candidates fail fast; so do unmet preconditions. */
 function failFast<T>(work: () => Promise<T>): Promise<T> {
   return work().catch((error: unknown) => {
-    if (error instanceof RangeError || error instanceof CandidateError) throw ApplicationFailure.nonRetryable(error.message, INVALID_INPUT);
+    if (error instanceof RangeError || error instanceof CandidateError)
+      throw ApplicationFailure.nonRetryable(error.message, INVALID_INPUT);
     if (error instanceof InferenceError) throw ApplicationFailure.nonRetryable(error.message, ML_PRECONDITION);
     throw error;
   });
@@ -34,7 +46,10 @@ function failFast<T>(work: () => Promise<T>): Promise<T> {
 let gitCommit: string | undefined;
 function currentCommit(): string {
   try {
-    gitCommit ??= execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    gitCommit ??= execFileSync('git', ['rev-parse', 'HEAD'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     gitCommit = '';
   }
@@ -51,27 +66,53 @@ export function createMlActivities(ch: ClickHouse, settings: FeatureSettings) {
       return asOf ?? today();
     },
 
-    async buildTrainingSet(input: { trainingSetId: string; asOf: string; split: SplitRequest }): Promise<TrainingSetSpec> {
-      return failFastOn(TrainingSetError, () => whileHeartbeating({ step: 'trainingSet' }, () =>
-        buildTrainingSet(ch, input.trainingSetId, input.asOf, input.split)));
+    async buildTrainingSet(input: {
+      trainingSetId: string;
+      asOf: string;
+      split: SplitRequest;
+    }): Promise<TrainingSetSpec> {
+      return failFastOn(TrainingSetError, () =>
+        whileHeartbeating({ step: 'trainingSet' }, () =>
+          buildTrainingSet(ch, input.trainingSetId, input.asOf, input.split),
+        ),
+      );
     },
 
     /** Train → evaluate against baseline and champion → export and parity check → register. Heartbeats each tree. */
-    async trainCandidate(input: { runId: string; trainingSetId: string; params: Partial<GbdtParams> }): Promise<CandidateSummary> {
+    async trainCandidate(input: {
+      runId: string;
+      trainingSetId: string;
+      params: Partial<GbdtParams>;
+    }): Promise<CandidateSummary> {
       const context = Context.current();
-      const result = await failFast(() => whileHeartbeating({ step: 'train' }, () =>
-        trainCandidate(ch, { ...input, model }, (p) => context.heartbeat({ step: 'train', iteration: p.iteration, trainRmse: p.trainRmse, validRmse: p.validRmse }))));
+      const result = await failFast(() =>
+        whileHeartbeating({ step: 'train' }, () =>
+          trainCandidate(ch, { ...input, model }, (p) =>
+            context.heartbeat({
+              step: 'train',
+              iteration: p.iteration,
+              trainRmse: p.trainRmse,
+              validRmse: p.validRmse,
+            }),
+          ),
+        ),
+      );
       const { spec: _spec, ...summary } = result;
       return summary;
     },
 
     /** Promotes the version when it passes the gate; the alias change is idempotent per changeId. */
-    async applyPromotionGate(input: GateInput & { version: number; changeId: string; changedBy: string }):
-      Promise<GateDecision & { promoted: boolean }> {
+    async applyPromotionGate(
+      input: GateInput & { version: number; changeId: string; changedBy: string },
+    ): Promise<GateDecision & { promoted: boolean }> {
       const decision = promotionGate(input);
       if (!decision.passed) return { ...decision, promoted: false };
       await changeAlias(ch, {
-        model, changeId: input.changeId, toVersion: input.version, action: 'promote', changedBy: input.changedBy,
+        model,
+        changeId: input.changeId,
+        toVersion: input.version,
+        action: 'promote',
+        changedBy: input.changedBy,
         reason: decision.reasons.join('; '),
       });
       return { ...decision, promoted: true };
@@ -82,19 +123,27 @@ export function createMlActivities(ch: ClickHouse, settings: FeatureSettings) {
     },
 
     /** Points the champion at `version`, or back at the champion before the current one. */
-    async promoteModel(input: { version?: number; rollback?: boolean; changeId: string; changedBy: string; reason: string }):
-      Promise<AliasChange> {
+    async promoteModel(input: {
+      version?: number;
+      rollback?: boolean;
+      changeId: string;
+      changedBy: string;
+      reason: string;
+    }): Promise<AliasChange> {
       const history = await aliasChanges(ch, model, CHAMPION);
       const recorded = history.find((h) => h.changeId === input.changeId);
       if (recorded) return recorded;
       const current = history.at(-1);
       let target = input.version;
       if (input.rollback) {
-        if (!current || current.fromVersion === 0) throw ApplicationFailure.nonRetryable(`${model} has no previous champion to roll back to.`, ML_PRECONDITION);
+        if (!current || current.fromVersion === 0)
+          throw ApplicationFailure.nonRetryable(`${model} has no previous champion to roll back to.`, ML_PRECONDITION);
         target = current.fromVersion;
       }
-      if (!(await readVersion(ch, model, target!))) throw ApplicationFailure.nonRetryable(`${model} v${target} is not registered.`, INVALID_INPUT);
-      if (current?.toVersion === target && !input.rollback) throw ApplicationFailure.nonRetryable(`${model} v${target} is already the champion.`, ML_PRECONDITION);
+      if (!(await readVersion(ch, model, target!)))
+        throw ApplicationFailure.nonRetryable(`${model} v${target} is not registered.`, INVALID_INPUT);
+      if (current?.toVersion === target && !input.rollback)
+        throw ApplicationFailure.nonRetryable(`${model} v${target} is already the champion.`, ML_PRECONDITION);
       return changeAlias(ch, { ...input, model, toVersion: target!, action: input.rollback ? 'rollback' : 'promote' });
     },
 
@@ -107,16 +156,23 @@ export function createMlActivities(ch: ClickHouse, settings: FeatureSettings) {
       const context = Context.current();
       // Heartbeats after every chunk, and while one chunk's query runs (the progress object is read at each beat).
       const progress = { kind: input.kind, rows: 0 };
-      return failFast(() => whileHeartbeating(progress, () =>
-        scoreBatch(ch, { ...input, model }, (scored) => {
-          progress.rows = scored;
-          context.heartbeat({ ...progress });
-        })));
+      return failFast(() =>
+        whileHeartbeating(progress, () =>
+          scoreBatch(ch, { ...input, model }, (scored) => {
+            progress.rows = scored;
+            context.heartbeat({ ...progress });
+          }),
+        ),
+      );
     },
 
     /** Live error of the version on the as-of date's completed activities (undefined without any). */
     async liveError(input: { version: number; asOf: string }): Promise<Metrics | undefined> {
-      const result = await ch.client.query({ query: liveError(ch.db), query_params: { ...input, model }, format: 'JSONEachRow' });
+      const result = await ch.client.query({
+        query: liveError(ch.db),
+        query_params: { ...input, model },
+        format: 'JSONEachRow',
+      });
       const [row] = await result.json<{ activities: string; mae_s: number; rmse_s: number; mape_pct: number }>();
       const rows = Number(row?.activities ?? 0);
       return rows > 0 ? { rows, mae_s: row!.mae_s, rmse_s: row!.rmse_s, mape_pct: row!.mape_pct } : undefined;

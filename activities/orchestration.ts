@@ -41,11 +41,16 @@ export function createOrchestrationActivities() {
       const handle = client.workflow.getHandle(input.workflowId);
       try {
         // Only waiting: on worker shutdown (or a cancelled caller) it stops at once, and its retry re-attaches elsewhere.
-        return await whileHeartbeating({ awaiting: input.workflowId }, () => Promise.race([handle.result(), Context.current().cancelled]));
+        return await whileHeartbeating({ awaiting: input.workflowId }, () =>
+          Promise.race([handle.result(), Context.current().cancelled]),
+        );
       } catch (error) {
         if (!(error instanceof WorkflowFailedError)) throw error;
         const cause = error.cause?.message ?? error.message;
-        throw ApplicationFailure.nonRetryable(`${input.workflowId} (${input.workflowType}) failed: ${cause}`, UPSTREAM_FAILED);
+        throw ApplicationFailure.nonRetryable(
+          `${input.workflowId} (${input.workflowType}) failed: ${cause}`,
+          UPSTREAM_FAILED,
+        );
       }
     },
 

@@ -15,7 +15,9 @@ import { createWorker } from '../workers/worker.js';
 /** A real Temporal dev server and one embedded ClickHouse data path for a benchmark, torn down by close(). */
 export async function benchEnvironment() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: temporalCliPath() } } });
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: temporalCliPath() } },
+  });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'afs-bench-'));
   // FEATURE_BUCKETS / FEATURE_CONCURRENCY apply to benchmarks as to workers.
   const features = parseFeatures(process.env, []);
@@ -30,18 +32,34 @@ export async function benchEnvironment() {
     },
 
     /** Runs one workflow to completion on a worker bound to `ch`; returns its result and wall seconds. */
-    async run<W extends Workflow>(ch: ClickHouse, workflow: W, args: Parameters<W>): Promise<{ result: Awaited<ReturnType<W>>; seconds: number }> {
+    async run<W extends Workflow>(
+      ch: ClickHouse,
+      workflow: W,
+      args: Parameters<W>,
+    ): Promise<{ result: Awaited<ReturnType<W>>; seconds: number }> {
       const taskQueue = `bench-${ch.db}`;
-      const worker = await createWorker(env.nativeConnection, { address: '', namespace: 'default', taskQueue }, ch, features);
+      const worker = await createWorker(
+        env.nativeConnection,
+        { address: '', namespace: 'default', taskQueue },
+        ch,
+        features,
+      );
       const started = performance.now();
       const result = await worker.runUntil(
-        env.client.workflow.execute(workflow, { args, taskQueue, workflowId: `${taskQueue}-${Date.now()}` } as unknown as WorkflowStartOptions<W>),
+        env.client.workflow.execute(workflow, {
+          args,
+          taskQueue,
+          workflowId: `${taskQueue}-${Date.now()}`,
+        } as unknown as WorkflowStartOptions<W>),
       );
       return { result: result as Awaited<ReturnType<W>>, seconds: (performance.now() - started) / 1000 };
     },
 
     async count(ch: ClickHouse, table: string): Promise<number> {
-      const result = await ch.client.query({ query: `SELECT count() AS n FROM ${ch.db}.${table}`, format: 'JSONEachRow' });
+      const result = await ch.client.query({
+        query: `SELECT count() AS n FROM ${ch.db}.${table}`,
+        format: 'JSONEachRow',
+      });
       return Number((await result.json<{ n: string }>())[0]?.n);
     },
 

@@ -23,21 +23,33 @@ const END = '2026-10-31';
 
 const bench = await benchEnvironment();
 
-const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const addDays = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 async function population(name: string, days: number) {
   const ch = await bench.database(name);
-  const synthetic = { seed: 1, athletes: ATHLETES, days, endDate: END, streamShare: Number(values['stream-share']), athletesPerSlice: 25 };
+  const synthetic = {
+    seed: 1,
+    athletes: ATHLETES,
+    days,
+    endDate: END,
+    streamShare: Number(values['stream-share']),
+    athletesPerSlice: 25,
+  };
   const ingest = await bench.run(ch, ingestActivities, [{ synthetic }]);
   const [activities, samples] = [await bench.count(ch, 'activities'), await bench.count(ch, 'activity_streams')];
-  console.log(`${name}: ingested ${activities} activities, ${samples} stream samples in ${ingest.seconds.toFixed(1)} s`);
+  console.log(
+    `${name}: ingested ${activities} activities, ${samples} stream samples in ${ingest.seconds.toFixed(1)} s`,
+  );
   return { ch, synthetic };
 }
 
 const describe = (label: string, seconds: number, s: FeaturePipelineSummary) =>
-  `${label}: wall ${seconds.toFixed(2)} s; athletes ${s.athletesTouched}; steps ${
-    Object.entries(s.secondsPerStep).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(', ')}; rows written ${
-    Object.entries(s.rowsWritten).map(([k, v]) => `${k} ${v}`).join(', ')}`;
+  `${label}: wall ${seconds.toFixed(2)} s; athletes ${s.athletesTouched}; steps ${Object.entries(s.secondsPerStep)
+    .map(([k, v]) => `${k} ${v.toFixed(2)} s`)
+    .join(', ')}; rows written ${Object.entries(s.rowsWritten)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}`;
 
 async function backfill(ch: ClickHouse) {
   const { result, seconds } = await bench.run(ch, featurePipeline, [{ asOf: END }]);
@@ -69,7 +81,9 @@ const shortDaily = await oneDayRuns(short);
 
 console.log(`\n== feature benchmark; ${machine()}`);
 console.log(`full backfill, ${ATHLETES} athletes × ${values.days} days: ${backfillSeconds.toFixed(1)} s`);
-console.log(`one-day incremental run, median of ${longDaily.length}: ${median(longDaily).toFixed(2)} s with ${values.days} days of history, ` +
-  `${median(shortDaily).toFixed(2)} s with ${values['short-days']} days (ratio ${(median(longDaily) / median(shortDaily)).toFixed(2)})`);
+console.log(
+  `one-day incremental run, median of ${longDaily.length}: ${median(longDaily).toFixed(2)} s with ${values.days} days of history, ` +
+    `${median(shortDaily).toFixed(2)} s with ${values['short-days']} days (ratio ${(median(longDaily) / median(shortDaily)).toFixed(2)})`,
+);
 console.log(`peak RSS of the worker process (engine included): ${peakRssMb()} MB`);
 await bench.close();

@@ -10,10 +10,27 @@ import type { Dataset } from '../ml/gbdt/types.js';
  * 8 weeks before them validation, the rest training.
  */
 export const FEATURE_NAMES = [
-  'sport', 'distance_km', 'elevation_gain_m', 'climb_m_per_km', 'start_hour', 'weekday',
-  'speed_28d_sport', 'speed_90d_sport', 'last_speed_sport', 'count_28d_sport',
-  'hours_7d', 'hours_28d', 'km_7d', 'km_28d', 'days_since_last', 'days_since_last_sport',
-  'ctl_hours', 'atl_hours', 'tsb_hours', 'climb_28d_sport', 'baseline_s',
+  'sport',
+  'distance_km',
+  'elevation_gain_m',
+  'climb_m_per_km',
+  'start_hour',
+  'weekday',
+  'speed_28d_sport',
+  'speed_90d_sport',
+  'last_speed_sport',
+  'count_28d_sport',
+  'hours_7d',
+  'hours_28d',
+  'km_7d',
+  'km_28d',
+  'days_since_last',
+  'days_since_last_sport',
+  'ctl_hours',
+  'atl_hours',
+  'tsb_hours',
+  'climb_28d_sport',
+  'baseline_s',
 ] as const;
 
 const F = FEATURE_NAMES.length;
@@ -43,7 +60,9 @@ export function buildMlBenchData(athletes: number, days: number, endDate: string
   for (const a of generatePopulation({ seed, athletes, days, endDate, streamShare: 0, dirtyShare: 0 })) {
     const activities = a.activities.map(toActivity).sort((p, q) => p.day - q.day || p.hour - q.hour);
     const features = athleteFeatures(activities);
-    activities.forEach((act, i) => rows.push({ day: act.day, x: features.subarray(i * F, (i + 1) * F), y: act.movingS }));
+    activities.forEach((act, i) =>
+      rows.push({ day: act.day, x: features.subarray(i * F, (i + 1) * F), y: act.movingS }),
+    );
   }
   const lastDay = Math.floor(Date.parse(`${endDate}T00:00:00Z`) / DAY_MS);
   const testFrom = lastDay - SPLIT_DAYS + 1;
@@ -79,11 +98,27 @@ function athleteFeatures(acts: Activity[]): Float32Array {
     const w = windows(acts, historyEnd, a);
     const [ctl, atl] = load.asOf(a.day - 1);
     x.set([
-      a.sport, a.distanceM / 1000, a.elevationM, a.distanceM > 0 ? a.elevationM / (a.distanceM / 1000) : NaN, a.hour,
+      a.sport,
+      a.distanceM / 1000,
+      a.elevationM,
+      a.distanceM > 0 ? a.elevationM / (a.distanceM / 1000) : NaN,
+      a.hour,
       (a.day + 4) % 7, // 1970-01-01 was a Thursday: 0 = Monday
-      w.speed28, w.speed90, w.lastSpeed, w.count28, w.hours7, w.hours28, w.km7, w.km28,
-      historyEnd > 0 ? a.day - acts[historyEnd - 1]!.day : NaN, w.daysSinceSport,
-      ctl, atl, ctl - atl, w.climb28, w.speed28 > 0 ? a.distanceM / w.speed28 : NaN,
+      w.speed28,
+      w.speed90,
+      w.lastSpeed,
+      w.count28,
+      w.hours7,
+      w.hours28,
+      w.km7,
+      w.km28,
+      historyEnd > 0 ? a.day - acts[historyEnd - 1]!.day : NaN,
+      w.daysSinceSport,
+      ctl,
+      atl,
+      ctl - atl,
+      w.climb28,
+      w.speed28 > 0 ? a.distanceM / w.speed28 : NaN,
     ]);
   }
   return out;
@@ -102,7 +137,8 @@ function windows(acts: Activity[], historyEnd: number, a: Activity) {
     if (same && Number.isNaN(lastSpeed)) [lastSpeed, daysSinceSport] = [h.distanceM / h.movingS, age];
     if (same) [s.d90, s.t90] = [s.d90 + h.distanceM, s.t90 + h.movingS];
     if (age > 28) continue;
-    if (same) [s.d28, s.t28, s.e28, s.count28] = [s.d28 + h.distanceM, s.t28 + h.movingS, s.e28 + h.elevationM, s.count28 + 1];
+    if (same)
+      [s.d28, s.t28, s.e28, s.count28] = [s.d28 + h.distanceM, s.t28 + h.movingS, s.e28 + h.elevationM, s.count28 + 1];
     [s.hours28, s.km28] = [s.hours28 + h.movingS / 3600, s.km28 + h.distanceM / 1000];
     if (age <= 7) [s.hours7, s.km7] = [s.hours7 + h.movingS / 3600, s.km7 + h.distanceM / 1000];
   }
@@ -110,7 +146,13 @@ function windows(acts: Activity[], historyEnd: number, a: Activity) {
     speed28: s.t28 > 0 ? s.d28 / s.t28 : NaN,
     speed90: s.t90 > 0 ? s.d90 / s.t90 : NaN,
     climb28: s.d28 > 0 ? s.e28 / (s.d28 / 1000) : NaN,
-    lastSpeed, daysSinceSport, count28: s.count28, hours7: s.hours7, hours28: s.hours28, km7: s.km7, km28: s.km28,
+    lastSpeed,
+    daysSinceSport,
+    count28: s.count28,
+    hours7: s.hours7,
+    hours28: s.hours28,
+    km7: s.km7,
+    km28: s.km28,
   };
 }
 

@@ -23,18 +23,33 @@ const AS_OF = '2026-11-01';
 const bench = await benchEnvironment();
 try {
   const ch = await bench.database('ml_pipeline');
-  const synthetic = { seed: 3, athletes: Number(values.athletes), days: Number(values.days), endDate: END, streamShare: 0, athletesPerSlice: 25 };
+  const synthetic = {
+    seed: 3,
+    athletes: Number(values.athletes),
+    days: Number(values.days),
+    endDate: END,
+    streamShare: 0,
+    athletesPerSlice: 25,
+  };
   const ingest = await bench.run(ch, ingestActivities, [{ synthetic }]);
   const features = await bench.run(ch, featurePipeline, [{ asOf: AS_OF }]);
-  console.log(`${machine()}\npopulation: ${await bench.count(ch, 'activities')} activities; ingest ${ingest.seconds.toFixed(1)} s, features ${features.seconds.toFixed(1)} s`);
+  console.log(
+    `${machine()}\npopulation: ${await bench.count(ch, 'activities')} activities; ingest ${ingest.seconds.toFixed(1)} s, features ${features.seconds.toFixed(1)} s`,
+  );
 
   const trained = await bench.run(ch, trainTimeEstimator, [{ asOf: AS_OF }]);
   const t = trained.result;
-  console.log(`trainTimeEstimator: wall ${trained.seconds.toFixed(1)} s; rows train ${t.rows.train}, valid ${t.rows.valid}, test ${t.rows.test}; ` +
-    `steps ${Object.entries(t.secondsPerStep).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(', ')}`);
-  console.log(`hold-out: model MAE ${t.holdout.model.mae_s.toFixed(1)} s, RMSE ${t.holdout.model.rmse_s.toFixed(1)} s, MAPE ${t.holdout.model.mape_pct.toFixed(1)} %; ` +
-    `baseline MAE ${t.holdout.baseline.mae_s.toFixed(1)} s, RMSE ${t.holdout.baseline.rmse_s.toFixed(1)} s, MAPE ${t.holdout.baseline.mape_pct.toFixed(1)} % ` +
-    `(MAE ${t.maeBelowBaselinePct.toFixed(1)} % below); promoted ${t.promoted}`);
+  console.log(
+    `trainTimeEstimator: wall ${trained.seconds.toFixed(1)} s; rows train ${t.rows.train}, valid ${t.rows.valid}, test ${t.rows.test}; ` +
+      `steps ${Object.entries(t.secondsPerStep)
+        .map(([k, v]) => `${k} ${v.toFixed(2)} s`)
+        .join(', ')}`,
+  );
+  console.log(
+    `hold-out: model MAE ${t.holdout.model.mae_s.toFixed(1)} s, RMSE ${t.holdout.model.rmse_s.toFixed(1)} s, MAPE ${t.holdout.model.mape_pct.toFixed(1)} %; ` +
+      `baseline MAE ${t.holdout.baseline.mae_s.toFixed(1)} s, RMSE ${t.holdout.baseline.rmse_s.toFixed(1)} s, MAPE ${t.holdout.baseline.mape_pct.toFixed(1)} % ` +
+      `(MAE ${t.maeBelowBaselinePct.toFixed(1)} % below); promoted ${t.promoted}`,
+  );
 
   // Planned activities, set-based: each athlete's recent activities replayed over the next week.
   await ch.client.command({
@@ -48,9 +63,13 @@ try {
   });
   const planned = await bench.count(ch, 'planned_activities');
   for (const round of ['first', 'again (same as-of, replaces its rows)']) {
-    const inferred = await bench.run(ch, batchInference, [{ asOf: AS_OF, horizonDays: 7, chunkRows: Number(values['chunk-rows']) }]);
+    const inferred = await bench.run(ch, batchInference, [
+      { asOf: AS_OF, horizonDays: 7, chunkRows: Number(values['chunk-rows']) },
+    ]);
     const rows = inferred.result.plannedScored + inferred.result.completedScored;
-    console.log(`batchInference ${round}: ${rows} rows (${planned} planned) in ${inferred.seconds.toFixed(2)} s = ${Math.round(rows / inferred.seconds)} rows/s end to end`);
+    console.log(
+      `batchInference ${round}: ${rows} rows (${planned} planned) in ${inferred.seconds.toFixed(2)} s = ${Math.round(rows / inferred.seconds)} rows/s end to end`,
+    );
   }
   console.log(`peak RSS ${peakRssMb()} MB`);
 } finally {

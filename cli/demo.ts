@@ -20,7 +20,8 @@ runMain(async () => {
   console.log(`Temporal dev server: ${config.temporal.address} (Web UI ${server.uiUrl})`);
   const client = await connectClient(config.temporal);
   // A worker left running by an earlier demo holds the embedded data: it hands it over until the demo is done.
-  if (await stopBackgroundWorker(config)) console.log('Stopped the background worker for the demo; it is restarted at the end.');
+  if (await stopBackgroundWorker(config))
+    console.log('Stopped the background worker for the demo; it is restarted at the end.');
   await withInProcessWorker(config, async (ch) => {
     await ingestPopulation(client, config);
     await printLanded(ch);
@@ -34,7 +35,9 @@ runMain(async () => {
 });
 
 async function ingestPopulation(client: Client, config: AppConfig): Promise<void> {
-  console.log(`\nGenerating and ingesting ${POPULATION.athletes} athletes × ${POPULATION.days} days through the ingestActivities workflow...`);
+  console.log(
+    `\nGenerating and ingesting ${POPULATION.athletes} athletes × ${POPULATION.days} days through the ingestActivities workflow...`,
+  );
   const started = Date.now();
   const summary = await client.workflow.execute(ingestActivities, {
     taskQueue: config.temporal.taskQueue,
@@ -46,16 +49,27 @@ async function ingestPopulation(client: Client, config: AppConfig): Promise<void
 }
 
 async function printLanded(ch: ClickHouse): Promise<void> {
-  const query = async (sql: string) => (await ch.client.query({ query: sql, format: 'JSONEachRow' })).json<Record<string, string | number>>();
+  const query = async (sql: string) =>
+    (await ch.client.query({ query: sql, format: 'JSONEachRow' })).json<Record<string, string | number>>();
   console.log('\nRows stored:');
-  console.log(table(await query(`
+  console.log(
+    table(
+      await query(`
     SELECT 'athletes' AS table, count() AS rows FROM ${ch.db}.athletes FINAL
     UNION ALL SELECT 'athlete_thresholds', count() FROM ${ch.db}.athlete_thresholds FINAL
     UNION ALL SELECT 'activities', count() FROM ${ch.db}.activities FINAL
     UNION ALL SELECT 'activity_streams', count() FROM ${ch.db}.activity_streams
-    UNION ALL SELECT 'ingest_rejects', count() FROM ${ch.db}.ingest_rejects FINAL`)));
+    UNION ALL SELECT 'ingest_rejects', count() FROM ${ch.db}.ingest_rejects FINAL`),
+    ),
+  );
   console.log('\nQuarantined records by reason:');
-  console.log(table(await query(`SELECT reason_code AS reason, count() AS records FROM ${ch.db}.ingest_rejects FINAL GROUP BY reason_code ORDER BY records DESC`)));
+  console.log(
+    table(
+      await query(
+        `SELECT reason_code AS reason, count() AS records FROM ${ch.db}.ingest_rejects FINAL GROUP BY reason_code ORDER BY records DESC`,
+      ),
+    ),
+  );
 }
 
 async function computeFeatures(client: Client, config: AppConfig): Promise<void> {
@@ -65,9 +79,16 @@ async function computeFeatures(client: Client, config: AppConfig): Promise<void>
     workflowId: `demo-features-${Date.now()}`,
     args: [{}],
   });
-  console.log(table(Object.entries(summary.rowsWritten).map(([name, rows]) => ({ table: name, 'rows written': rows }))));
-  console.log(`athletes ${summary.athletesTouched}, as of ${summary.asOf}, watermark ${summary.watermark}; seconds per step: ${
-    Object.entries(summary.secondsPerStep).map(([step, s]) => `${step} ${s.toFixed(1)}`).join(', ')}; checks ${summary.checks.every((c) => c.passed) ? 'passed' : 'FAILED'}`);
+  console.log(
+    table(Object.entries(summary.rowsWritten).map(([name, rows]) => ({ table: name, 'rows written': rows }))),
+  );
+  console.log(
+    `athletes ${summary.athletesTouched}, as of ${summary.asOf}, watermark ${summary.watermark}; seconds per step: ${Object.entries(
+      summary.secondsPerStep,
+    )
+      .map(([step, s]) => `${step} ${s.toFixed(1)}`)
+      .join(', ')}; checks ${summary.checks.every((c) => c.passed) ? 'passed' : 'FAILED'}`,
+  );
 }
 
 async function printFitness(ch: ClickHouse): Promise<void> {

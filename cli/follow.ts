@@ -5,7 +5,11 @@ import type { WorkflowHandle } from '@temporalio/client';
  * Prints the progress of a running workflow from its pending activities' heartbeats (each step heartbeats what it is
  * doing: file and records, step and bucket with running seconds), one line whenever something changed, until it closes.
  */
-export async function followProgress(handle: WorkflowHandle, print: (line: string) => void = console.log, everyMs = 1000): Promise<void> {
+export async function followProgress(
+  handle: WorkflowHandle,
+  print: (line: string) => void = console.log,
+  everyMs = 1000,
+): Promise<void> {
   const shown = new Map<string, string>();
   for (;;) {
     const { status, raw } = await handle.describe();

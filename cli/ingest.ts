@@ -7,7 +7,8 @@ import { ingestTable } from './print.js';
 import { runMain } from '../lib/run-main.js';
 import { withSomeWorker } from './worker-in-process.js';
 
-const usage = 'usage: npm run ingest -- [--athlete ID] PATH...   (files or directories: athletes*, thresholds*, activities*, streams* as .ndjson/.csv, and .fit)';
+const usage =
+  'usage: npm run ingest -- [--athlete ID] PATH...   (files or directories: athletes*, thresholds*, activities*, streams* as .ndjson/.csv, and .fit)';
 
 /** `npm run ingest -- PATH...`: starts the ingestActivities workflow and prints what landed. */
 runMain(async () => {
@@ -23,5 +24,7 @@ runMain(async () => {
     });
   const summary = await withSomeWorker<IngestSummary>(client, config, start);
   console.log(ingestTable(summary));
-  console.log(`\ninserted ${summary.inserted}, unchanged ${summary.unchanged}, rejected ${summary.rejected} (details: table ingest_rejects)`);
+  console.log(
+    `\ninserted ${summary.inserted}, unchanged ${summary.unchanged}, rejected ${summary.rejected} (details: table ingest_rejects)`,
+  );
 });

@@ -41,11 +41,22 @@ type Options = ReturnType<typeof parse>['values'];
 
 function parse(args: string[]) {
   return parseArgs({
-    args, allowPositionals: true, strict: true,
+    args,
+    allowPositionals: true,
+    strict: true,
     options: {
-      'as-of': { type: 'string' }, athlete: { type: 'string', multiple: true }, full: { type: 'boolean' },
-      'no-follow': { type: 'boolean' }, input: { type: 'string' }, id: { type: 'string' }, queue: { type: 'string' },
-      from: { type: 'string' }, to: { type: 'string' }, limit: { type: 'string' }, type: { type: 'string' }, reason: { type: 'string' },
+      'as-of': { type: 'string' },
+      athlete: { type: 'string', multiple: true },
+      full: { type: 'boolean' },
+      'no-follow': { type: 'boolean' },
+      input: { type: 'string' },
+      id: { type: 'string' },
+      queue: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      limit: { type: 'string' },
+      type: { type: 'string' },
+      reason: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -77,7 +88,11 @@ runMain(async () => {
 });
 
 function checkDate(value: string | undefined, flag: string): string {
-  if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+  if (
+    !value ||
+    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
+    new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value
+  ) {
     throw new Error(`${flag} "${value ?? ''}" must be an existing date YYYY-MM-DD`);
   }
   return value;
@@ -91,10 +106,21 @@ function today(): string {
 }
 
 /** Starts (or joins) a workflow, follows it and prints its result. */
-async function startAndFollow(client: Client, type: string, workflowId: string, taskQueue: string, input: unknown, follow: boolean): Promise<unknown> {
+async function startAndFollow(
+  client: Client,
+  type: string,
+  workflowId: string,
+  taskQueue: string,
+  input: unknown,
+  follow: boolean,
+): Promise<unknown> {
   try {
     await client.workflow.start(type, {
-      workflowId, taskQueue, args: [input], workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      workflowId,
+      taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
     });
     console.log(`${type} ${workflowId} on ${taskQueue}`);
   } catch (error) {
@@ -111,12 +137,21 @@ async function features(client: Client, config: TemporalConfig, values: Options)
   const restricted = Boolean(values.athlete?.length || values.full);
   // Only a plain daily run shares the day's id: a restricted or full run is a different computation.
   const workflowId = restricted ? `feature-pipeline-${asOf}-manual-${Date.now()}` : `feature-pipeline-${asOf}`;
-  const input = { asOf, ...(values.athlete?.length && { athleteIds: values.athlete }), ...(values.full && { fullRecompute: true }) };
-  printSummary(await startAndFollow(client, 'featurePipeline', workflowId, config.taskQueue, input, !values['no-follow']));
+  const input = {
+    asOf,
+    ...(values.athlete?.length && { athleteIds: values.athlete }),
+    ...(values.full && { fullRecompute: true }),
+  };
+  printSummary(
+    await startAndFollow(client, 'featurePipeline', workflowId, config.taskQueue, input, !values['no-follow']),
+  );
 }
 
 async function start(client: Client, config: TemporalConfig, type: string | undefined, values: Options): Promise<void> {
-  if (!type) throw new Error('start needs a workflow type, e.g. npm run cli -- start batchInference --queue ml --input \'{"asOf": "2026-11-25"}\'');
+  if (!type)
+    throw new Error(
+      'start needs a workflow type, e.g. npm run cli -- start batchInference --queue ml --input \'{"asOf": "2026-11-25"}\'',
+    );
   let input: unknown = {};
   try {
     input = values.input ? JSON.parse(values.input) : {};
@@ -124,30 +159,48 @@ async function start(client: Client, config: TemporalConfig, type: string | unde
     throw new Error(`--input is not JSON: ${(error as Error).message}`);
   }
   const workflowId = values.id ?? `${type}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-  printSummary(await startAndFollow(client, type, workflowId, values.queue ?? config.taskQueue, input, !values['no-follow']));
+  printSummary(
+    await startAndFollow(client, type, workflowId, values.queue ?? config.taskQueue, input, !values['no-follow']),
+  );
 }
 
 async function backfill(client: Client, config: TemporalConfig, values: Options): Promise<void> {
   const from = checkDate(values.from, '--from');
   const to = checkDate(values.to, '--to');
   const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
-  if (days < 1 || days > 3660) throw new Error(`--from ${from} --to ${to}: the range must hold 1 to 3660 days, oldest first`);
+  if (days < 1 || days > 3660)
+    throw new Error(`--from ${from} --to ${to}: the range must hold 1 to 3660 days, oldest first`);
   for (let i = 0; i < days; i++) {
     const asOf = new Date(Date.parse(from) + i * 86_400_000).toISOString().slice(0, 10);
-    const summary = await startAndFollow(client, 'featurePipeline', `feature-pipeline-${asOf}`, config.taskQueue, { asOf }, false) as { athletesTouched?: number };
+    const summary = (await startAndFollow(
+      client,
+      'featurePipeline',
+      `feature-pipeline-${asOf}`,
+      config.taskQueue,
+      { asOf },
+      false,
+    )) as { athletesTouched?: number };
     console.log(`  ${asOf}: done, ${summary.athletesTouched ?? '?'} athletes`);
   }
 }
 
 async function runs(client: Client, values: Options): Promise<void> {
   const limit = Number(values.limit ?? 20);
-  if (!Number.isInteger(limit) || limit < 1) throw new Error(`--limit "${values.limit}" must be a positive whole number`);
-  if (values.type && !/^\w+$/.test(values.type)) throw new Error(`--type "${values.type}" must be a workflow type name`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new Error(`--limit "${values.limit}" must be a positive whole number`);
+  if (values.type && !/^\w+$/.test(values.type))
+    throw new Error(`--type "${values.type}" must be a workflow type name`);
   const list = client.workflow.list(values.type ? { query: `WorkflowType = '${values.type}'` } : {});
   const rows: Record<string, string>[] = [];
   for await (const run of list) {
     const seconds = run.closeTime ? (run.closeTime.getTime() - run.startTime.getTime()) / 1000 : undefined;
-    rows.push({ workflow: run.workflowId, type: run.type, status: run.status.name, started: run.startTime.toISOString(), seconds: seconds?.toFixed(1) ?? '(running)' });
+    rows.push({
+      workflow: run.workflowId,
+      type: run.type,
+      status: run.status.name,
+      started: run.startTime.toISOString(),
+      seconds: seconds?.toFixed(1) ?? '(running)',
+    });
     if (rows.length >= limit) break;
   }
   console.log(table(rows));
@@ -155,18 +208,39 @@ async function runs(client: Client, values: Options): Promise<void> {
 
 async function athlete(client: Client, config: TemporalConfig, athleteId: string | undefined): Promise<void> {
   if (!athleteId) throw new Error('athlete needs an athlete id: npm run cli -- athlete ATHLETE_ID');
-  const result = await client.workflow.execute('athleteFeatures', {
-    taskQueue: config.taskQueue, workflowId: `athlete-features-${Date.now()}`, args: [{ athleteId }],
-  }) as AthleteFeatures;
-  for (const [name, row] of Object.entries({ 'latest rolling features': result.rolling, 'latest week': result.weekly })) {
+  const result = (await client.workflow.execute('athleteFeatures', {
+    taskQueue: config.taskQueue,
+    workflowId: `athlete-features-${Date.now()}`,
+    args: [{ athleteId }],
+  })) as AthleteFeatures;
+  for (const [name, row] of Object.entries({
+    'latest rolling features': result.rolling,
+    'latest week': result.weekly,
+  })) {
     console.log(`\n${athleteId}: ${name}`);
-    console.log(row ? table(Object.entries(row).map(([feature, value]) => ({ feature, value: String(value) }))) : '(none yet: run the feature pipeline)');
+    console.log(
+      row
+        ? table(Object.entries(row).map(([feature, value]) => ({ feature, value: String(value) })))
+        : '(none yet: run the feature pipeline)',
+    );
   }
-  console.log(`\n${athleteId}: latest predictions${result.predictions[0] ? ` (batch inference as of ${result.predictions[0].as_of})` : ''}`);
-  console.log(result.predictions.length === 0 ? '(none yet: ingest planned activities and run batchInference)' : table(result.predictions.map((p) => ({
-    planned: p.planned_id, date: p.planned_date, sport: p.sport ?? '', distance_km: (p.distance_m / 1000).toFixed(1),
-    predicted: duration(p.predicted_s), model_version: p.model_version,
-  }))));
+  console.log(
+    `\n${athleteId}: latest predictions${result.predictions[0] ? ` (batch inference as of ${result.predictions[0].as_of})` : ''}`,
+  );
+  console.log(
+    result.predictions.length === 0
+      ? '(none yet: ingest planned activities and run batchInference)'
+      : table(
+          result.predictions.map((p) => ({
+            planned: p.planned_id,
+            date: p.planned_date,
+            sport: p.sport ?? '',
+            distance_km: (p.distance_m / 1000).toFixed(1),
+            predicted: duration(p.predicted_s),
+            model_version: p.model_version,
+          })),
+        ),
+  );
 }
 
 /** Seconds as h:mm:ss. */
@@ -175,39 +249,73 @@ function duration(seconds: number): string {
   return `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 }
 
-interface SplitMetrics { test?: { model?: { mae_s: number; rmse_s: number; mape_pct: number; rows: number }; baseline?: { mae_s: number } } }
+interface SplitMetrics {
+  test?: { model?: { mae_s: number; rmse_s: number; mape_pct: number; rows: number }; baseline?: { mae_s: number } };
+}
 
 async function models(client: Client, config: TemporalConfig): Promise<void> {
-  const overview = await client.workflow.execute('modelOverview', {
-    taskQueue: config.mlTaskQueue, workflowId: `model-overview-${Date.now()}`, args: [{}],
-  }) as ModelOverview;
+  const overview = (await client.workflow.execute('modelOverview', {
+    taskQueue: config.mlTaskQueue,
+    workflowId: `model-overview-${Date.now()}`,
+    args: [{}],
+  })) as ModelOverview;
   console.log(`${overview.model}: champion ${overview.champion === null ? '(none)' : `v${overview.champion}`}\n`);
-  console.log(overview.versions.length === 0 ? '(no versions yet: run trainTimeEstimator)' : table(overview.versions.map((v) => {
-    const test = (v.metrics as SplitMetrics).test;
-    return {
-      version: `v${v.version}${v.version === overview.champion ? ' *' : ''}`, created: v.createdAt, holdout_rows: test?.model?.rows ?? '',
-      mae_s: test?.model?.mae_s.toFixed(1) ?? '', rmse_s: test?.model?.rmse_s.toFixed(1) ?? '', mape_pct: test?.model?.mape_pct.toFixed(1) ?? '',
-      baseline_mae_s: test?.baseline?.mae_s.toFixed(1) ?? '', run: v.runId,
-    };
-  })));
+  console.log(
+    overview.versions.length === 0
+      ? '(no versions yet: run trainTimeEstimator)'
+      : table(
+          overview.versions.map((v) => {
+            const test = (v.metrics as SplitMetrics).test;
+            return {
+              version: `v${v.version}${v.version === overview.champion ? ' *' : ''}`,
+              created: v.createdAt,
+              holdout_rows: test?.model?.rows ?? '',
+              mae_s: test?.model?.mae_s.toFixed(1) ?? '',
+              rmse_s: test?.model?.rmse_s.toFixed(1) ?? '',
+              mape_pct: test?.model?.mape_pct.toFixed(1) ?? '',
+              baseline_mae_s: test?.baseline?.mae_s.toFixed(1) ?? '',
+              run: v.runId,
+            };
+          }),
+        ),
+  );
   console.log('\nchampion history (oldest first)');
   console.log(table(overview.championHistory.map(historyRow)));
 }
 
 function historyRow(h: AliasChange): Record<string, string> {
-  return { changed: h.changedAt, action: h.action, from: h.fromVersion ? `v${h.fromVersion}` : '-', to: h.toVersion ? `v${h.toVersion}` : '-', by: h.changedBy, reason: h.reason };
+  return {
+    changed: h.changedAt,
+    action: h.action,
+    from: h.fromVersion ? `v${h.fromVersion}` : '-',
+    to: h.toVersion ? `v${h.toVersion}` : '-',
+    by: h.changedBy,
+    reason: h.reason,
+  };
 }
 
 function parseVersion(value: string | undefined): number {
-  if (!value || !/^[1-9]\d{0,9}$/.test(value)) throw new Error(`promote needs a model version (a whole number from 1), got "${value ?? ''}": npm run cli -- promote 3`);
+  if (!value || !/^[1-9]\d{0,9}$/.test(value))
+    throw new Error(
+      `promote needs a model version (a whole number from 1), got "${value ?? ''}": npm run cli -- promote 3`,
+    );
   return Number(value);
 }
 
-async function promote(client: Client, config: TemporalConfig, change: { version: number } | { rollback: true }, reason: string | undefined): Promise<void> {
-  const result = await client.workflow.execute('promoteModel', {
-    taskQueue: config.mlTaskQueue, workflowId: `promote-model-${Date.now()}`, args: [{ ...change, ...(reason !== undefined && { reason }) }],
-  }) as AliasChange;
-  console.log(`champion: ${result.fromVersion ? `v${result.fromVersion}` : '(none)'} -> v${result.toVersion} (${result.action})`);
+async function promote(
+  client: Client,
+  config: TemporalConfig,
+  change: { version: number } | { rollback: true },
+  reason: string | undefined,
+): Promise<void> {
+  const result = (await client.workflow.execute('promoteModel', {
+    taskQueue: config.mlTaskQueue,
+    workflowId: `promote-model-${Date.now()}`,
+    args: [{ ...change, ...(reason !== undefined && { reason }) }],
+  })) as AliasChange;
+  console.log(
+    `champion: ${result.fromVersion ? `v${result.fromVersion}` : '(none)'} -> v${result.toVersion} (${result.action})`,
+  );
   console.log(table([historyRow(result)]));
 }
 

@@ -13,7 +13,9 @@ runMain(async () => {
   try {
     const cluster = config.clickhouse.kind === 'server' ? config.clickhouse.cluster : undefined;
     const applied = await migrate(ch, undefined, { cluster });
-    console.log(`${applied.length > 0 ? `Applied ${applied.join(', ')} to ${ch.db}` : `${ch.db} is up to date`}${cluster ? ` on cluster ${cluster}` : ''}.`);
+    console.log(
+      `${applied.length > 0 ? `Applied ${applied.join(', ')} to ${ch.db}` : `${ch.db} is up to date`}${cluster ? ` on cluster ${cluster}` : ''}.`,
+    );
   } finally {
     await ch.close();
   }

@@ -26,9 +26,20 @@ export async function derivePlannedActivities(ch: ClickHouse, date: string, coun
     query_params: { count },
     format: 'JSONEachRow',
   });
-  const rows = await result.json<{ athlete_id: string; sport: string; last_distance_m: number; last_elevation_gain_m: number; hour: number }>();
+  const rows = await result.json<{
+    athlete_id: string;
+    sport: string;
+    last_distance_m: number;
+    last_elevation_gain_m: number;
+    hour: number;
+  }>();
   return rows.map((r) => ({
-    planned_id: `plan-${r.athlete_id}-${r.sport}-${date}`, athlete_id: r.athlete_id, planned_date: date, sport: r.sport,
-    distance_m: Number(r.last_distance_m), elevation_gain_m: Number(r.last_elevation_gain_m), planned_start_time: `${String(r.hour).padStart(2, '0')}:00`,
+    planned_id: `plan-${r.athlete_id}-${r.sport}-${date}`,
+    athlete_id: r.athlete_id,
+    planned_date: date,
+    sport: r.sport,
+    distance_m: Number(r.last_distance_m),
+    elevation_gain_m: Number(r.last_elevation_gain_m),
+    planned_start_time: `${String(r.hour).padStart(2, '0')}:00`,
   }));
 }

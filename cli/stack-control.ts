@@ -10,8 +10,10 @@ import { connectClient } from '../infra/temporal-client.js';
 export async function startStack(config: AppConfig): Promise<void> {
   const server = await ensureDevServer(config);
   const worker = await ensureBackgroundWorker(config);
-  console.log(`Worker ${worker.startedNow ? 'started' : 'already running'} (pid ${worker.pid}, log ${workerLog(config)}), ` +
-    `task queues ${config.temporal.taskQueue} and ${config.temporal.mlTaskQueue}.`);
+  console.log(
+    `Worker ${worker.startedNow ? 'started' : 'already running'} (pid ${worker.pid}, log ${workerLog(config)}), ` +
+      `task queues ${config.temporal.taskQueue} and ${config.temporal.mlTaskQueue}.`,
+  );
   const settings = loadScheduleSettings();
   const client = await connectClient(config.temporal);
   try {
@@ -21,11 +23,15 @@ export async function startStack(config: AppConfig): Promise<void> {
   } finally {
     await client.connection.close();
   }
-  console.log(`\nTemporal Web UI: ${server.uiUrl}  (Schedules: Trigger or Backfill one; Workflows → Start Workflow)\nStop everything with: npm run stack -- stop`);
+  console.log(
+    `\nTemporal Web UI: ${server.uiUrl}  (Schedules: Trigger or Backfill one; Workflows → Start Workflow)\nStop everything with: npm run stack -- stop`,
+  );
 }
 
 /** The worker first (it drains its in-flight activities), then the dev server. */
 export async function stopStack(config: AppConfig): Promise<void> {
-  console.log(await stopBackgroundWorker(config) ? 'Worker stopped.' : 'No background worker was running.');
-  console.log(stopDevServer(config) ? 'Temporal dev server stopped.' : 'No dev server started by this project is running.');
+  console.log((await stopBackgroundWorker(config)) ? 'Worker stopped.' : 'No background worker was running.');
+  console.log(
+    stopDevServer(config) ? 'Temporal dev server stopped.' : 'No dev server started by this project is running.',
+  );
 }

@@ -6,9 +6,13 @@ import { runMain } from '../lib/run-main.js';
 runMain(async () => {
   const config = loadConfig();
   if (process.argv[2] === 'stop') {
-    console.log(stopDevServer(config) ? 'Temporal dev server stopped.' : 'No dev server started by this project is running.');
+    console.log(
+      stopDevServer(config) ? 'Temporal dev server stopped.' : 'No dev server started by this project is running.',
+    );
     return;
   }
   const server = await ensureDevServer(config);
-  console.log(`${server.startedNow ? 'Started' : 'Already running:'} Temporal dev server at ${config.temporal.address}; Web UI ${server.uiUrl}`);
+  console.log(
+    `${server.startedNow ? 'Started' : 'Already running:'} Temporal dev server at ${config.temporal.address}; Web UI ${server.uiUrl}`,
+  );
 });

@@ -9,7 +9,11 @@ import { createWorkers } from '../workers/worker.js';
 const POLL_MS = 1_000;
 
 /** Runs `work` while this process is the worker, with the ClickHouse handle the worker uses. */
-export async function withInProcessWorker<T>(config: AppConfig, work: (ch: ClickHouse) => Promise<T>, ch = openClickHouse(config.clickhouse)): Promise<T> {
+export async function withInProcessWorker<T>(
+  config: AppConfig,
+  work: (ch: ClickHouse) => Promise<T>,
+  ch = openClickHouse(config.clickhouse),
+): Promise<T> {
   // A command prints its own results; the worker speaks up only for warnings.
   Runtime.install({ logger: new DefaultLogger('WARN') });
   try {
@@ -17,7 +21,16 @@ export async function withInProcessWorker<T>(config: AppConfig, work: (ch: Click
     const connection = await connectWorker(config.temporal);
     const { namespace, taskQueue, mlTaskQueue } = config.temporal;
     // Both queues: a command's workflow may be an ML one, and with the embedded engine this process is the only worker.
-    const worker = await createWorkers(connection, [{ namespace, taskQueue }, { namespace, taskQueue: mlTaskQueue }], ch, config.features, config.worker);
+    const worker = await createWorkers(
+      connection,
+      [
+        { namespace, taskQueue },
+        { namespace, taskQueue: mlTaskQueue },
+      ],
+      ch,
+      config.features,
+      config.worker,
+    );
     try {
       return await worker.runUntil(work(ch));
     } finally {
@@ -35,7 +48,11 @@ export async function withInProcessWorker<T>(config: AppConfig, work: (ch: Click
  * just its own: other commands may have handed theirs to it meanwhile. A command that handed its workflow
  * over takes the data (and becomes the worker) if the holder exits before its workflow is done.
  */
-export async function withSomeWorker<T>(client: Client, config: AppConfig, start: () => Promise<WorkflowHandle>): Promise<T> {
+export async function withSomeWorker<T>(
+  client: Client,
+  config: AppConfig,
+  start: () => Promise<WorkflowHandle>,
+): Promise<T> {
   const serve = async (): Promise<T> => {
     const result = (await (await start()).result()) as T;
     await drainTaskQueue(client, config);
@@ -56,16 +73,23 @@ export async function withSomeWorker<T>(client: Client, config: AppConfig, start
 /** Waits for a handed-off workflow; takes the data and runs the worker itself if the holder exits first. */
 async function awaitOrTakeOver<T>(client: Client, config: AppConfig, handle: WorkflowHandle): Promise<T> {
   const result = handle.result() as Promise<T>;
-  const done = result.then(() => true, () => true);
+  const done = result.then(
+    () => true,
+    () => true,
+  );
   while (!(await Promise.race([done, sleep(POLL_MS).then(() => false)]))) {
     const ch = tryOpenEmbedded(config);
     if (!ch) continue;
     console.log('The worker that held the data has exited: this command is the worker until its workflow is done.');
-    return withInProcessWorker(config, async () => {
-      const value = await result;
-      await drainTaskQueue(client, config);
-      return value;
-    }, ch);
+    return withInProcessWorker(
+      config,
+      async () => {
+        const value = await result;
+        await drainTaskQueue(client, config);
+        return value;
+      },
+      ch,
+    );
   }
   return result;
 }
@@ -87,7 +111,7 @@ function tryOpenEmbedded(config: AppConfig): ClickHouse | undefined {
 async function drainTaskQueue(client: Client, config: AppConfig): Promise<void> {
   const query = `TaskQueue = '${config.temporal.taskQueue.replace(/['\\]/g, '\\$&')}' AND ExecutionStatus = 'Running'`;
   let announced = false;
-  for (let emptyLooks = 0; emptyLooks < 2; ) {
+  for (let emptyLooks = 0; emptyLooks < 2;) {
     const { count } = await client.workflow.count(query);
     if (count > 0 && !announced) {
       console.log(`Serving ${count} more workflow(s) handed to this process before exiting...`);

@@ -31,9 +31,10 @@ export function openClickHouse(config: ClickHouseConfig): ClickHouse {
   const db = databaseName(config.database);
   const opened = config.kind === 'embedded' ? openEmbedded(config.path) : openServer(config);
   // Cluster mode: DELETE / DROP PARTITION go to the shards' local tables (Distributed tables refuse them).
-  const client = config.kind === 'server' && config.cluster
-    ? withClusterDml(opened, config.cluster, shardedTables(migrations.flatMap((m) => m.statements(db))))
-    : opened;
+  const client =
+    config.kind === 'server' && config.cluster
+      ? withClusterDml(opened, config.cluster, shardedTables(migrations.flatMap((m) => m.statements(db))))
+      : opened;
   return { client, db, close: () => client.close() };
 }
 
@@ -44,7 +45,10 @@ function openEmbedded(dataPath: string): ClickHouseClient {
     const connection = createChdbConnection({ path: dataPath }) as unknown as EmbeddedConnection;
     return createClient({ connection });
   } catch (error) {
-    if (/Cannot lock file|already running|already (open|in use)/i.test(String(error)) || heldByAnotherProcess(dataPath)) {
+    if (
+      /Cannot lock file|already running|already (open|in use)/i.test(String(error)) ||
+      heldByAnotherProcess(dataPath)
+    ) {
       throw new EmbeddedClickHouseLockedError(dataPath);
     }
     throw error;

@@ -37,7 +37,9 @@ export function clusterStatements(statement: string, cluster: string, sharded: S
     const targets = sharded.has(table!) ? [`${table}_local`, table] : [table];
     return targets.map((t) => `ALTER TABLE ${db}.${t} ON CLUSTER ${cluster} ${rest}`);
   }
-  throw new ClusterDdlError(`Cluster mode cannot rewrite this migration statement (only CREATE DATABASE/TABLE and ALTER TABLE): ${statement.slice(0, 120)}`);
+  throw new ClusterDdlError(
+    `Cluster mode cannot rewrite this migration statement (only CREATE DATABASE/TABLE and ALTER TABLE): ${statement.slice(0, 120)}`,
+  );
 }
 
 function createTable(statement: string, db: string, table: string, cluster: string, isSharded: boolean): string[] {
@@ -52,7 +54,10 @@ function createTable(statement: string, db: string, table: string, cluster: stri
   const replicated = `ENGINE = Replicated${engine[1]}(${args})${tail.slice(engine[0].length)}`;
   const localDdl = `CREATE TABLE IF NOT EXISTS ${db}.${local} ON CLUSTER ${cluster} (${body}) ${replicated.trim()}`;
   if (!isSharded) return [localDdl];
-  return [localDdl, `CREATE TABLE IF NOT EXISTS ${db}.${table} ON CLUSTER ${cluster} AS ${db}.${local} ENGINE = Distributed(${cluster}, ${db}, ${local}, cityHash64(athlete_id))`];
+  return [
+    localDdl,
+    `CREATE TABLE IF NOT EXISTS ${db}.${table} ON CLUSTER ${cluster} AS ${db}.${local} ENGINE = Distributed(${cluster}, ${db}, ${local}, cityHash64(athlete_id))`,
+  ];
 }
 
 /** The column list of a CREATE TABLE: from its opening parenthesis to the matching one (quotes respected). */
@@ -85,7 +90,8 @@ const ALTER_MUTATION = /^(\s*ALTER TABLE\s+)(\w+)\.(\w+)(\s+(?:DROP PARTITION|DE
 export function clusterDml(statement: string, cluster: string, sharded: Set<string>): string {
   for (const pattern of [DELETE_FROM, ALTER_MUTATION]) {
     const m = pattern.exec(statement);
-    if (m && sharded.has(m[3]!)) return `${m[1]}${m[2]}.${m[3]}_local ON CLUSTER ${cluster}${m[4]}${statement.slice(m[0].length)}`;
+    if (m && sharded.has(m[3]!))
+      return `${m[1]}${m[2]}.${m[3]}_local ON CLUSTER ${cluster}${m[4]}${statement.slice(m[0].length)}`;
   }
   return statement;
 }
@@ -96,8 +102,13 @@ export function withClusterDml<C extends object>(client: C, cluster: string, sha
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;
       if (typeof value !== 'function') return value;
-      if (!['query', 'command', 'exec'].includes(String(property))) return (value as (...a: unknown[]) => unknown).bind(target);
-      return (params: { query: string }) => (value as (p: unknown) => unknown).call(target, { ...params, query: clusterDml(params.query, cluster, sharded) });
+      if (!['query', 'command', 'exec'].includes(String(property)))
+        return (value as (...a: unknown[]) => unknown).bind(target);
+      return (params: { query: string }) =>
+        (value as (p: unknown) => unknown).call(target, {
+          ...params,
+          query: clusterDml(params.query, cluster, sharded),
+        });
     },
   });
 }

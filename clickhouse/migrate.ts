@@ -20,13 +20,21 @@ export class MigrationError extends Error {
  * Applies the migrations not yet recorded in `schema_migrations`; returns the names it applied. With `cluster`
  * (CLICKHOUSE_CLUSTER) every statement is rewritten for the cluster (clickhouse/cluster.ts); without it they run as written.
  */
-export async function migrate(ch: ClickHouse, migrations: Migration[] = allMigrations, options: { cluster?: string } = {}): Promise<string[]> {
+export async function migrate(
+  ch: ClickHouse,
+  migrations: Migration[] = allMigrations,
+  options: { cluster?: string } = {},
+): Promise<string[]> {
   const { client, db } = ch;
   const ddl = ddlFor(ch, migrations, options.cluster);
-  for (const query of ddl([`CREATE DATABASE IF NOT EXISTS ${db}`, schemaMigrationsTable(db)])) await client.command({ query });
+  for (const query of ddl([`CREATE DATABASE IF NOT EXISTS ${db}`, schemaMigrationsTable(db)]))
+    await client.command({ query });
   const applied = new Set(
-    (await (await client.query({ query: `SELECT name FROM ${db}.schema_migrations FINAL`, format: 'JSONEachRow' })).json<{ name: string }>())
-      .map((r) => r.name),
+    (
+      await (
+        await client.query({ query: `SELECT name FROM ${db}.schema_migrations FINAL`, format: 'JSONEachRow' })
+      ).json<{ name: string }>()
+    ).map((r) => r.name),
   );
   const pending = migrations.filter((m) => !applied.has(m.name));
   for (const migration of pending) {
@@ -48,7 +56,11 @@ export const schemaMigrationsTable = (db: Database) =>
             ENGINE = ReplacingMergeTree ORDER BY name`;
 
 /** Statements as they run: unchanged on one server, rewritten for the cluster in cluster mode. */
-export function ddlFor(ch: Pick<ClickHouse, 'db'>, migrations: Migration[], cluster: string | undefined): (statements: string[]) => string[] {
+export function ddlFor(
+  ch: Pick<ClickHouse, 'db'>,
+  migrations: Migration[],
+  cluster: string | undefined,
+): (statements: string[]) => string[] {
   const sharded = cluster ? shardedTables(migrations.flatMap((m) => m.statements(ch.db))) : new Set<string>();
   return (statements) => statementsFor(statements, cluster, sharded);
 }

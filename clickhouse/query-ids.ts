@@ -14,8 +14,10 @@ export function withQueryIds(ch: ClickHouse, prefix: string): ClickHouse {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;
       if (typeof value !== 'function') return value;
-      if (!(METHODS as readonly (string | symbol)[]).includes(property)) return (value as (...a: unknown[]) => unknown).bind(target);
-      return (params: Statement) => (value as (p: Statement) => unknown).call(target, { query_id: `${prefix}-${++n}`, ...params });
+      if (!(METHODS as readonly (string | symbol)[]).includes(property))
+        return (value as (...a: unknown[]) => unknown).bind(target);
+      return (params: Statement) =>
+        (value as (p: Statement) => unknown).call(target, { query_id: `${prefix}-${++n}`, ...params });
     },
   }) as ClickHouseClient;
   return { ...ch, client };

@@ -11,6 +11,7 @@ declare const validated: unique symbol;
 export type Database = string & { readonly [validated]: true };
 
 export function databaseName(name: string): Database {
-  if (!isValidIdentifier(name)) throw new Error(`Invalid ClickHouse identifier "${name}": expected [A-Za-z_][A-Za-z0-9_]*.`);
+  if (!isValidIdentifier(name))
+    throw new Error(`Invalid ClickHouse identifier "${name}": expected [A-Za-z_][A-Za-z0-9_]*.`);
   return name as Database;
 }

@@ -13,7 +13,8 @@ export function positiveInteger(env: Env, name: string, fallback: number, max: n
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > max) problems.push(`${name} "${raw}" must be a whole number from 1 to ${max}.`);
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    problems.push(`${name} "${raw}" must be a whole number from 1 to ${max}.`);
   return value;
 }
 
@@ -29,7 +30,8 @@ export function isValidTimeZone(zone: string): boolean {
 /** PIPELINE_TIME_ZONE: the one IANA zone that decides what "today" is, for the pipeline and its schedules. */
 export function parseTimeZone(env: Env, problems: string[]): string {
   const timeZone = env.PIPELINE_TIME_ZONE?.trim() || 'UTC';
-  if (!isValidTimeZone(timeZone)) problems.push(`PIPELINE_TIME_ZONE "${timeZone}" is not an IANA time zone (e.g. Europe/Paris).`);
+  if (!isValidTimeZone(timeZone))
+    problems.push(`PIPELINE_TIME_ZONE "${timeZone}" is not an IANA time zone (e.g. Europe/Paris).`);
   return timeZone;
 }
 

@@ -58,18 +58,26 @@ function parseClickHouse(env: Env, dataDir: string, problems: string[]): ClickHo
   try {
     url = new URL(raw);
   } catch {
-    problems.push(`CLICKHOUSE_URL "${raw}" is not a URL: use http(s)://user:password@host:port/database or chdb://PATH.`);
+    problems.push(
+      `CLICKHOUSE_URL "${raw}" is not a URL: use http(s)://user:password@host:port/database or chdb://PATH.`,
+    );
     return undefined;
   }
   const fromPath = url.protocol === 'chdb:' ? '' : decodeURIComponent(url.pathname.replace(/^\//, ''));
   const database = env.CLICKHOUSE_DATABASE?.trim() || fromPath || DEFAULT_DATABASE;
   if (!isValidIdentifier(database)) {
-    problems.push(`ClickHouse database "${database}" must match [A-Za-z_][A-Za-z0-9_]* (from CLICKHOUSE_DATABASE or the URL path).`);
+    problems.push(
+      `ClickHouse database "${database}" must match [A-Za-z_][A-Za-z0-9_]* (from CLICKHOUSE_DATABASE or the URL path).`,
+    );
   }
   const cluster = env.CLICKHOUSE_CLUSTER?.trim() || undefined;
-  if (cluster && !isValidIdentifier(cluster)) problems.push(`CLICKHOUSE_CLUSTER "${cluster}" must match [A-Za-z_][A-Za-z0-9_]*.`);
+  if (cluster && !isValidIdentifier(cluster))
+    problems.push(`CLICKHOUSE_CLUSTER "${cluster}" must match [A-Za-z_][A-Za-z0-9_]*.`);
   if (url.protocol === 'chdb:') {
-    if (cluster) problems.push('CLICKHOUSE_CLUSTER needs a ClickHouse server (CLICKHOUSE_URL=http(s)://...), not the embedded engine.');
+    if (cluster)
+      problems.push(
+        'CLICKHOUSE_CLUSTER needs a ClickHouse server (CLICKHOUSE_URL=http(s)://...), not the embedded engine.',
+      );
     const embeddedPath = path.resolve(raw.slice('chdb://'.length) || path.join(dataDir, 'clickhouse'));
     return { kind: 'embedded', path: embeddedPath, database };
   }

@@ -23,7 +23,9 @@ export function loadTemporalConfig(env: Env = process.env): TemporalConfig {
 export function parseTemporal(env: Env, problems: string[]): TemporalConfig {
   const address = env.TEMPORAL_ADDRESS?.trim() || 'localhost:7233';
   if (!/^[A-Za-z0-9.-]+:\d{1,5}$/.test(address)) {
-    problems.push(`TEMPORAL_ADDRESS "${address}" must be host:port (e.g. localhost:7233 or my-ns.a1b2c.tmprl.cloud:7233).`);
+    problems.push(
+      `TEMPORAL_ADDRESS "${address}" must be host:port (e.g. localhost:7233 or my-ns.a1b2c.tmprl.cloud:7233).`,
+    );
   }
   const namespace = env.TEMPORAL_NAMESPACE?.trim() || 'default';
   const taskQueue = env.TEMPORAL_TASK_QUEUE?.trim() || FEATURE_TASK_QUEUE;

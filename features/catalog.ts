@@ -8,7 +8,12 @@ import { DAILY_FEATURES, ROLLING_FEATURES, WEEKLY_FEATURES } from './athlete/def
  * the point-in-time lookup and the test helpers read it; `feature_registry` is synced from it.
  */
 
-export const FEATURE_TABLES = ['activity_features', 'athlete_daily_features', 'athlete_rolling_features', 'athlete_weekly_features'] as const;
+export const FEATURE_TABLES = [
+  'activity_features',
+  'athlete_daily_features',
+  'athlete_rolling_features',
+  'athlete_weekly_features',
+] as const;
 export type FeatureTable = (typeof FEATURE_TABLES)[number];
 
 /** One feature column, as model training records it: `definition` names the exact computation. */
@@ -49,20 +54,48 @@ const view = <T extends FeatureTable, S extends string>(v: FeatureView<T, S>) =>
 
 export const FEATURE_VIEWS = [
   view({
-    name: 'activity', table: 'activity_features', entity: 'athlete_id', key: ['athlete_id', 'activity_id'], eventDate: 'local_date',
-    rowDateOf: (d) => d, coversUntil: 'local_date', step: 'activity', columns: ACTIVITY_FEATURES,
+    name: 'activity',
+    table: 'activity_features',
+    entity: 'athlete_id',
+    key: ['athlete_id', 'activity_id'],
+    eventDate: 'local_date',
+    rowDateOf: (d) => d,
+    coversUntil: 'local_date',
+    step: 'activity',
+    columns: ACTIVITY_FEATURES,
   }),
   view({
-    name: 'daily', table: 'athlete_daily_features', entity: 'athlete_id', key: ['athlete_id', 'date'], eventDate: 'date',
-    rowDateOf: (d) => d, coversUntil: 'date', step: 'daily', columns: DAILY_FEATURES,
+    name: 'daily',
+    table: 'athlete_daily_features',
+    entity: 'athlete_id',
+    key: ['athlete_id', 'date'],
+    eventDate: 'date',
+    rowDateOf: (d) => d,
+    coversUntil: 'date',
+    step: 'daily',
+    columns: DAILY_FEATURES,
   }),
   view({
-    name: 'rolling', table: 'athlete_rolling_features', entity: 'athlete_id', key: ['athlete_id', 'as_of_date'], eventDate: 'as_of_date',
-    rowDateOf: (d) => d, coversUntil: 'as_of_date', step: 'rolling', columns: ROLLING_FEATURES,
+    name: 'rolling',
+    table: 'athlete_rolling_features',
+    entity: 'athlete_id',
+    key: ['athlete_id', 'as_of_date'],
+    eventDate: 'as_of_date',
+    rowDateOf: (d) => d,
+    coversUntil: 'as_of_date',
+    step: 'rolling',
+    columns: ROLLING_FEATURES,
   }),
   view({
-    name: 'weekly', table: 'athlete_weekly_features', entity: 'athlete_id', key: ['athlete_id', 'week_start'], eventDate: 'week_start',
-    rowDateOf: (d) => `toMonday(${d})`, coversUntil: 'week_start + 6', step: 'weekly', columns: WEEKLY_FEATURES,
+    name: 'weekly',
+    table: 'athlete_weekly_features',
+    entity: 'athlete_id',
+    key: ['athlete_id', 'week_start'],
+    eventDate: 'week_start',
+    rowDateOf: (d) => `toMonday(${d})`,
+    coversUntil: 'week_start + 6',
+    step: 'weekly',
+    columns: WEEKLY_FEATURES,
   }),
 ] as const;
 

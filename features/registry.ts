@@ -6,7 +6,10 @@ export { FEATURE_TABLES, type FeatureDefinition, type FeatureTable } from './cat
 
 /** Keys, event dates and run bookkeeping: columns of the feature tables that are not features. */
 export const NON_FEATURE_COLUMNS: readonly string[] = [
-  ...new Set(FEATURE_VIEWS.flatMap((v) => [...v.key, v.eventDate])), 'run_id', 'version', 'computed_at',
+  ...new Set(FEATURE_VIEWS.flatMap((v) => [...v.key, v.eventDate])),
+  'run_id',
+  'version',
+  'computed_at',
 ];
 
 /** Every feature column, view by view (features/catalog.ts). */
@@ -22,10 +25,18 @@ interface RegistryRow {
 }
 
 function toRow(f: FeatureDefinition): RegistryRow {
-  return { table_name: f.table, column_name: f.column, definition: f.definition, ch_type: f.type, unit: f.unit, description: f.description };
+  return {
+    table_name: f.table,
+    column_name: f.column,
+    definition: f.definition,
+    ch_type: f.type,
+    unit: f.unit,
+    description: f.description,
+  };
 }
 
-const rowKey = (r: RegistryRow) => JSON.stringify([r.table_name, r.column_name, r.definition, r.ch_type, r.unit, r.description]);
+const rowKey = (r: RegistryRow) =>
+  JSON.stringify([r.table_name, r.column_name, r.definition, r.ch_type, r.unit, r.description]);
 
 /**
  * Writes FEATURES to `feature_registry`; returns the rows it inserted. Rows already stored with the same

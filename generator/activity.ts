@@ -36,7 +36,8 @@ export function buildActivity(ctx: ActivityContext, session: PlannedSession, rng
   const speed = movingSpeed(ctx, session, basePowerW, climbPerKm);
   const distanceM = speed * movingS;
   const terrain = terrainOf(sport, distanceM, movingS, climbPerKm);
-  const hasPower = (sport === 'ride' && profile.hasPowerMeter && !rng.chance(0.03)) || (sport === 'run' && profile.hasRunPower);
+  const hasPower =
+    (sport === 'ride' && profile.hasPowerMeter && !rng.chance(0.03)) || (sport === 'run' && profile.hasRunPower);
   const hasHr = !rng.chance(sport === 'swim' ? 0.6 : profile.hrMissRate);
   const pause = drawPause(sport, movingS, rng);
   const heart = heartRateShape(profile, session, terrain.peakGrade, rng);

@@ -39,7 +39,13 @@ export function generateAthlete(options: PopulationOptions, index: number): Gene
 }
 
 function athleteRecord(profile: AthleteProfile): AthleteRow {
-  return { athlete_id: profile.id, name: profile.name, sex: profile.sex, birth_year: profile.birthYear, time_zone: profile.timeZone };
+  return {
+    athlete_id: profile.id,
+    name: profile.name,
+    sex: profile.sex,
+    birth_year: profile.birthYear,
+    time_zone: profile.timeZone,
+  };
 }
 
 /** Day-by-day simulation of one athlete: plan, perform, record, and carry the training load forward. */
@@ -116,7 +122,12 @@ class AthleteSimulation {
 
   /** Four draws per activity whatever the outcome, so the choice never shifts other activities. */
   private maybeKeepStream(plan: StreamPlan): void {
-    const [keep, glitch, glitchAt, outside] = [this.streamRng.next(), this.streamRng.next(), this.streamRng.next(), this.streamRng.next()];
+    const [keep, glitch, glitchAt, outside] = [
+      this.streamRng.next(),
+      this.streamRng.next(),
+      this.streamRng.next(),
+      this.streamRng.next(),
+    ];
     if (keep >= this.options.streamShare) return;
     const dirtyRate = Math.min(1, this.dirtyShare * 5);
     this.streamPlans.push({
@@ -157,8 +168,10 @@ function checkOptions(o: PopulationOptions): void {
   if (!Number.isInteger(o.seed)) problems.push('seed must be an integer');
   if (!Number.isInteger(o.athletes) || o.athletes < 0) problems.push('athletes must be a non-negative integer');
   if (!Number.isInteger(o.days) || o.days < 1) problems.push('days must be a positive integer');
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(o.endDate) || Number.isNaN(Date.parse(`${o.endDate}T00:00:00Z`))) problems.push('endDate must be YYYY-MM-DD');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(o.endDate) || Number.isNaN(Date.parse(`${o.endDate}T00:00:00Z`)))
+    problems.push('endDate must be YYYY-MM-DD');
   if (!(o.streamShare >= 0 && o.streamShare <= 1)) problems.push('streamShare must be within 0..1');
-  if (o.dirtyShare !== undefined && !(o.dirtyShare >= 0 && o.dirtyShare <= 1)) problems.push('dirtyShare must be within 0..1');
+  if (o.dirtyShare !== undefined && !(o.dirtyShare >= 0 && o.dirtyShare <= 1))
+    problems.push('dirtyShare must be within 0..1');
   if (problems.length > 0) throw new RangeError(`Invalid population options: ${problems.join('; ')}`);
 }

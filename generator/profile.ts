@@ -44,13 +44,59 @@ export interface AthleteProfile {
 }
 
 const TIME_ZONES = [
-  'Europe/Paris', 'Europe/London', 'Europe/Berlin', 'Europe/Madrid', 'America/New_York', 'America/Chicago',
-  'America/Denver', 'America/Los_Angeles', 'America/Sao_Paulo', 'Australia/Sydney', 'Pacific/Auckland',
-  'Asia/Tokyo', 'Asia/Kolkata', 'Africa/Johannesburg',
+  'Europe/Paris',
+  'Europe/London',
+  'Europe/Berlin',
+  'Europe/Madrid',
+  'America/New_York',
+  'America/Chicago',
+  'America/Denver',
+  'America/Los_Angeles',
+  'America/Sao_Paulo',
+  'Australia/Sydney',
+  'Pacific/Auckland',
+  'Asia/Tokyo',
+  'Asia/Kolkata',
+  'Africa/Johannesburg',
 ] as const;
-const SOUTHERN_ZONES = new Set<string>(['America/Sao_Paulo', 'Australia/Sydney', 'Pacific/Auckland', 'Africa/Johannesburg']);
-const FIRST_NAMES = ['Alex', 'Sam', 'Maria', 'Jonas', 'Lea', 'Tom', 'Yuki', 'Priya', 'Lucas', 'Emma', 'Noah', 'Ines', 'Kai', 'Sofia', 'Liam', 'Chloe'];
-const LAST_NAMES = ['Martin', 'Schmidt', 'Garcia', 'Smith', 'Tanaka', 'Rossi', 'Dubois', 'Patel', 'Silva', 'Berg', 'Novak', 'Walsh'];
+const SOUTHERN_ZONES = new Set<string>([
+  'America/Sao_Paulo',
+  'Australia/Sydney',
+  'Pacific/Auckland',
+  'Africa/Johannesburg',
+]);
+const FIRST_NAMES = [
+  'Alex',
+  'Sam',
+  'Maria',
+  'Jonas',
+  'Lea',
+  'Tom',
+  'Yuki',
+  'Priya',
+  'Lucas',
+  'Emma',
+  'Noah',
+  'Ines',
+  'Kai',
+  'Sofia',
+  'Liam',
+  'Chloe',
+];
+const LAST_NAMES = [
+  'Martin',
+  'Schmidt',
+  'Garcia',
+  'Smith',
+  'Tanaka',
+  'Rossi',
+  'Dubois',
+  'Patel',
+  'Silva',
+  'Berg',
+  'Novak',
+  'Walsh',
+];
 
 /** Sport mixes by archetype: cyclist, runner, triathlete, all-rounder. */
 const ARCHETYPES: Record<Sport, number>[] = [
@@ -129,7 +175,19 @@ function drawRestDays(rng: Random): number[] {
 }
 
 function drawDevices(rng: Random): Record<Sport, string> {
-  const watch = rng.pick(['Garmin Forerunner 255', 'Garmin Fenix 7', 'Coros Pace 3', 'Apple Watch Ultra', 'Polar Vantage V2']);
-  const bikeComputer = rng.pick(['Garmin Edge 530', 'Garmin Edge 840', 'Wahoo ELEMNT BOLT', 'Wahoo ELEMNT ROAM', watch]);
+  const watch = rng.pick([
+    'Garmin Forerunner 255',
+    'Garmin Fenix 7',
+    'Coros Pace 3',
+    'Apple Watch Ultra',
+    'Polar Vantage V2',
+  ]);
+  const bikeComputer = rng.pick([
+    'Garmin Edge 530',
+    'Garmin Edge 840',
+    'Wahoo ELEMNT BOLT',
+    'Wahoo ELEMNT ROAM',
+    watch,
+  ]);
   return { ride: bikeComputer, run: watch, swim: watch, other: watch };
 }

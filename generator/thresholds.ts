@@ -8,7 +8,12 @@ import type { Random } from './random.js';
  * test day and then stay put until the next test, so they lag behind fitness (as real ones do).
  * No power meter means no FTP; athletes who hardly run have no threshold pace.
  */
-export function measuredThresholds(profile: AthleteProfile, effectiveFrom: string, ctl: number, rng: Random): ThresholdRow {
+export function measuredThresholds(
+  profile: AthleteProfile,
+  effectiveFrom: string,
+  ctl: number,
+  rng: Random,
+): ThresholdRow {
   const fitness = fitnessFactor(ctl) * rng.logNormal(0.02);
   const runs = profile.sportWeights.run / totalWeight(profile) >= 0.15;
   return {

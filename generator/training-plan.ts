@@ -38,7 +38,10 @@ const SPORTS_ORDER: Sport[] = ['ride', 'run', 'swim', 'other'];
 
 type DayKind = 'rest' | 'long' | 'quality' | 'easy';
 
-export function phaseOf(profile: AthleteProfile, day: number): { phase: Phase; recoveryWeek: boolean; weekFactor: number } {
+export function phaseOf(
+  profile: AthleteProfile,
+  day: number,
+): { phase: Phase; recoveryWeek: boolean; weekFactor: number } {
   const week = Math.floor((day + profile.cycleOffsetDays) / 7) % 24;
   const block = Math.floor(week / 4);
   const phase = PHASES[block] ?? 'base';
@@ -70,7 +73,13 @@ function dayShare(profile: AthleteProfile, kind: DayKind): number {
 }
 
 /** The sessions of one day (none on rest and skipped days, two on some days). */
-export function planDay(profile: AthleteProfile, day: number, dateMs: number, rng: Random, mustTrain: boolean): PlannedSession[] {
+export function planDay(
+  profile: AthleteProfile,
+  day: number,
+  dateMs: number,
+  rng: Random,
+  mustTrain: boolean,
+): PlannedSession[] {
   const weekday = (new Date(dateMs).getUTCDay() + 6) % 7;
   let kind = dayKind(profile, weekday);
   if (mustTrain && kind === 'rest') kind = 'easy';
@@ -80,7 +89,10 @@ export function planDay(profile: AthleteProfile, day: number, dateMs: number, rn
   const main = planSession(profile, rng, kind, phase, recoveryWeek, budgetS, undefined);
   if (!rng.chance(profile.doubleDayRate)) return [main];
   const second = planSession(profile, rng, 'easy', phase, true, budgetS * 0.5, main.sport);
-  return [main, { ...second, startMinute: main.startMinute < 720 ? rng.int(17 * 60, 19 * 60) : rng.int(6 * 60, 7 * 60) }];
+  return [
+    main,
+    { ...second, startMinute: main.startMinute < 720 ? rng.int(17 * 60, 19 * 60) : rng.int(6 * 60, 7 * 60) },
+  ];
 }
 
 function planSession(
@@ -95,7 +107,10 @@ function planSession(
   const sport = pickSport(profile, rng, kind, avoidSport);
   const shape = sessionShape(rng, kind, phase, recoveryWeek);
   const movingS = Math.round(
-    Math.min(MAX_MOVING_S[sport], Math.max(15 * 60, budgetS * shape.volume * SPORT_DURATION[sport] * rng.logNormal(0.2))),
+    Math.min(
+      MAX_MOVING_S[sport],
+      Math.max(15 * 60, budgetS * shape.volume * SPORT_DURATION[sport] * rng.logNormal(0.2)),
+    ),
   );
   return {
     sport,
@@ -127,10 +142,17 @@ interface Shape {
 }
 
 function sessionShape(rng: Random, day: DayKind, phase: Phase, recoveryWeek: boolean): Shape {
-  const steady = (kind: SessionKind, intensity: number, volume = 1): Shape => ({ kind, intensity, volume, blockS: 60, blockShare: 0.04 });
+  const steady = (kind: SessionKind, intensity: number, volume = 1): Shape => ({
+    kind,
+    intensity,
+    volume,
+    blockS: 60,
+    blockShare: 0.04,
+  });
   if (recoveryWeek) return day === 'long' ? steady('endurance', 0.65) : steady('easy', 0.6);
   if (day === 'long') {
-    if (phase === 'peak' && rng.chance(0.3)) return { kind: 'race', intensity: 0.97, volume: 0.55, blockS: 90, blockShare: 0.08 };
+    if (phase === 'peak' && rng.chance(0.3))
+      return { kind: 'race', intensity: 0.97, volume: 0.55, blockS: 90, blockShare: 0.08 };
     return steady('long', phase === 'base' ? 0.68 : 0.72);
   }
   if (day === 'quality') {

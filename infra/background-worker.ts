@@ -32,7 +32,10 @@ export async function ensureBackgroundWorker(config: AppConfig): Promise<{ pid: 
   const offset = fs.existsSync(logPath) ? fs.statSync(logPath).size : 0;
   const log = fs.openSync(logPath, 'a');
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'workers', 'main.ts')], {
-    cwd: projectRoot, detached: true, stdio: ['ignore', log, log], env: process.env,
+    cwd: projectRoot,
+    detached: true,
+    stdio: ['ignore', log, log],
+    env: process.env,
   });
   child.unref();
   fs.writeFileSync(pidFile(config), String(child.pid));

@@ -29,14 +29,30 @@ export async function ensureDevServer(config: AppConfig): Promise<DevServer> {
   const uiUrl = `http://${host}:${Number(port) + 1000}`;
   if (await serverAnswers(config.temporal.address)) return { uiUrl, startedNow: false };
   if (!['localhost', '127.0.0.1'].includes(host)) {
-    throw new Error(`No Temporal server answers at ${config.temporal.address}, and a dev server can only be started on localhost.`);
+    throw new Error(
+      `No Temporal server answers at ${config.temporal.address}, and a dev server can only be started on localhost.`,
+    );
   }
   fs.mkdirSync(config.dataDir, { recursive: true });
   const log = fs.openSync(path.join(config.dataDir, 'temporal.log'), 'a');
   const child = spawn(
     temporalCliPath(),
-    ['server', 'start-dev', '--db-filename', path.join(config.dataDir, 'temporal.db'), '--ip', host === 'localhost' ? '127.0.0.1' : host,
-      '--port', port, '--ui-port', String(Number(port) + 1000), '--namespace', config.temporal.namespace, '--log-level', 'warn'],
+    [
+      'server',
+      'start-dev',
+      '--db-filename',
+      path.join(config.dataDir, 'temporal.db'),
+      '--ip',
+      host === 'localhost' ? '127.0.0.1' : host,
+      '--port',
+      port,
+      '--ui-port',
+      String(Number(port) + 1000),
+      '--namespace',
+      config.temporal.namespace,
+      '--log-level',
+      'warn',
+    ],
     { detached: true, stdio: ['ignore', log, log] },
   );
   child.unref();
@@ -46,7 +62,9 @@ export async function ensureDevServer(config: AppConfig): Promise<DevServer> {
     if (child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  throw new Error(`The Temporal dev server did not come up on ${config.temporal.address}: see ${path.join(config.dataDir, 'temporal.log')}`);
+  throw new Error(
+    `The Temporal dev server did not come up on ${config.temporal.address}: see ${path.join(config.dataDir, 'temporal.log')}`,
+  );
 }
 
 export function pidFile(config: AppConfig): string {

@@ -6,7 +6,9 @@ import { projectRoot } from '../lib/project-root.js';
 export function temporalCliPath(): string {
   const cli = process.env.TEMPORAL_CLI?.trim() || path.join(projectRoot, '.tools', 'bin', 'temporal');
   if (!fs.existsSync(cli)) {
-    throw new Error(`Temporal CLI not found at ${cli}. Install it with: bash infra/install-temporal-cli.sh (needs Go), or set TEMPORAL_CLI.`);
+    throw new Error(
+      `Temporal CLI not found at ${cli}. Install it with: bash infra/install-temporal-cli.sh (needs Go), or set TEMPORAL_CLI.`,
+    );
   }
   return cli;
 }

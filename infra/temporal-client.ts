@@ -9,7 +9,12 @@ export type ConnectionOptions = { address: string; tls?: TLSConfig | boolean; ap
 export function connectionOptions(config: TemporalConfig): ConnectionOptions {
   const options: ConnectionOptions = { address: config.address };
   if (config.tls) {
-    options.tls = { clientCertPair: { crt: readFile(config.tls.certPath, 'TEMPORAL_TLS_CERT'), key: readFile(config.tls.keyPath, 'TEMPORAL_TLS_KEY') } };
+    options.tls = {
+      clientCertPair: {
+        crt: readFile(config.tls.certPath, 'TEMPORAL_TLS_CERT'),
+        key: readFile(config.tls.keyPath, 'TEMPORAL_TLS_KEY'),
+      },
+    };
   } else if (config.apiKey) {
     options.tls = true;
     options.apiKey = config.apiKey;

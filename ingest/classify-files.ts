@@ -27,7 +27,13 @@ const KIND_BY_NAME: [RegExp, RecordKind][] = [
   [/^deletions?/i, 'deletions'],
 ];
 
-const FORMAT_BY_EXT: Record<string, FileFormat> = { '.ndjson': 'ndjson', '.jsonl': 'ndjson', '.json': 'ndjson', '.csv': 'csv', '.fit': 'fit' };
+const FORMAT_BY_EXT: Record<string, FileFormat> = {
+  '.ndjson': 'ndjson',
+  '.jsonl': 'ndjson',
+  '.json': 'ndjson',
+  '.csv': 'csv',
+  '.fit': 'fit',
+};
 
 /**
  * Files per ingest run: each is one activity, and a workflow's history is capped (51,200 events) as is the
@@ -43,11 +49,14 @@ export class IngestPlanError extends Error {}
 export function classifyFile(filePath: string): IngestFile {
   const base = path.basename(filePath);
   const format = FORMAT_BY_EXT[path.extname(base).toLowerCase()];
-  if (!format) throw new IngestPlanError(`${filePath}: unsupported file type (use .ndjson, .jsonl, .json, .csv or .fit)`);
+  if (!format)
+    throw new IngestPlanError(`${filePath}: unsupported file type (use .ndjson, .jsonl, .json, .csv or .fit)`);
   if (format === 'fit') return { path: filePath, kind: 'fit', format };
   const kind = KIND_BY_NAME.find(([pattern]) => pattern.test(base))?.[1];
   if (!kind) {
-    throw new IngestPlanError(`${filePath}: cannot tell what the file holds: name it athletes*, thresholds*, activities*, planned*, streams* or deletions* (.ndjson or .csv)`);
+    throw new IngestPlanError(
+      `${filePath}: cannot tell what the file holds: name it athletes*, thresholds*, activities*, planned*, streams* or deletions* (.ndjson or .csv)`,
+    );
   }
   return { path: filePath, kind, format };
 }
@@ -63,7 +72,10 @@ export function planIngest(paths: string[], athleteId?: string): IngestFile[] {
   const files = paths.flatMap((p) => expand(path.resolve(p), visited, true)).map(classifyFile);
   const planBytes = JSON.stringify(files).length;
   if (files.length > MAX_FILES || planBytes > MAX_PLAN_BYTES) {
-    const size = files.length > MAX_FILES ? `at most ${MAX_FILES} per run` : `their paths make a plan of ${(planBytes / 1e6).toFixed(1)} MB, at most ${MAX_PLAN_BYTES / 1e6} MB`;
+    const size =
+      files.length > MAX_FILES
+        ? `at most ${MAX_FILES} per run`
+        : `their paths make a plan of ${(planBytes / 1e6).toFixed(1)} MB, at most ${MAX_PLAN_BYTES / 1e6} MB`;
     throw new IngestPlanError(`${files.length} files to ingest, ${size}: split the paths over several runs`);
   }
   const fit = files.filter((f) => f.kind === 'fit');
@@ -92,5 +104,9 @@ function expand(p: string, visited: Set<string>, given = false): string[] {
   const real = fs.realpathSync(p);
   if (visited.has(real)) return [];
   visited.add(real);
-  return fs.readdirSync(p).filter((name) => !name.startsWith('.')).sort().flatMap((name) => expand(path.join(p, name), visited));
+  return fs
+    .readdirSync(p)
+    .filter((name) => !name.startsWith('.'))
+    .sort()
+    .flatMap((name) => expand(path.join(p, name), visited));
 }

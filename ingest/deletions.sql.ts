@@ -21,5 +21,7 @@ const RAW_ACTIVITY_TABLES = ['activities', 'activity_streams', 'activity_stream_
 
 /** Parameters: {athleteIds:Array(String)}, {ids:Array(String)}; the athlete filter selects primary-key ranges. */
 export const deleteRawActivityRows = (db: Database) =>
-  RAW_ACTIVITY_TABLES.map((table) => `
-    DELETE FROM ${db}.${table} WHERE athlete_id IN {athleteIds:Array(String)} AND activity_id IN {ids:Array(String)}`);
+  RAW_ACTIVITY_TABLES.map(
+    (table) => `
+    DELETE FROM ${db}.${table} WHERE athlete_id IN {athleteIds:Array(String)} AND activity_id IN {ids:Array(String)}`,
+  );

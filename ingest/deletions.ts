@@ -33,7 +33,11 @@ interface Stored {
  * version is deleted: its raw rows are removed again, no second deletion row is written); an activity
  * already gone with a deletion row is "already deleted", so re-running a deletions file writes nothing.
  */
-export async function deleteActivities(ch: ClickHouse, requests: DeletionRequest[], source: string): Promise<DeletionOutcome> {
+export async function deleteActivities(
+  ch: ClickHouse,
+  requests: DeletionRequest[],
+  source: string,
+): Promise<DeletionOutcome> {
   const ids = [...new Set(requests.map((r) => r.activity_id))];
   const outcome: DeletionOutcome = { deleted: [], alreadyDeleted: [], rejected: [] };
   if (ids.length === 0) return outcome;
@@ -44,11 +48,19 @@ export async function deleteActivities(ch: ClickHouse, requests: DeletionRequest
   for (const request of requests) {
     const raw = stored.get(request.activity_id);
     const owner = raw?.athlete_id ?? logged.get(request.activity_id)?.athlete_id;
-    const problem = owner === undefined ? `activity ${request.activity_id} is not known`
-      : request.athlete_id !== null && request.athlete_id !== owner ? `activity ${request.activity_id} is not an activity of athlete ${request.athlete_id}`
-        : undefined;
+    const problem =
+      owner === undefined
+        ? `activity ${request.activity_id} is not known`
+        : request.athlete_id !== null && request.athlete_id !== owner
+          ? `activity ${request.activity_id} is not an activity of athlete ${request.athlete_id}`
+          : undefined;
     if (problem) {
-      outcome.rejected.push({ locator: request.locator, reason: 'unknown_activity', detail: problem, text: request.text });
+      outcome.rejected.push({
+        locator: request.locator,
+        reason: 'unknown_activity',
+        detail: problem,
+        text: request.text,
+      });
       continue;
     }
     if (toLog.has(request.activity_id) || toRemove.has(request.activity_id)) continue;
@@ -78,6 +90,10 @@ async function lookUp(ch: ClickHouse, query: string, ids: string[]): Promise<Map
 
 /** The ids that name no activity ever stored (neither stored now nor deleted before). */
 export async function unknownActivityIds(ch: ClickHouse, ids: string[]): Promise<string[]> {
-  const result = await ch.client.query({ query: sql.unknownActivities(ch.db), query_params: { ids }, format: 'JSONEachRow' });
+  const result = await ch.client.query({
+    query: sql.unknownActivities(ch.db),
+    query_params: { ids },
+    format: 'JSONEachRow',
+  });
   return (await result.json<{ activity_id: string }>()).map((r) => r.activity_id);
 }

@@ -55,10 +55,16 @@ function checkedText(field: string, value: unknown, rules: TextRules): string {
   else if (rules.id && typeof value === 'number' && Number.isSafeInteger(value)) text = String(value);
   else return reject('invalid_value', `${field} must be a string, got ${jsonType(value)}`);
   if (LONE_SURROGATE.test(text)) reject('invalid_value', `${field} ${quote(text)} contains a lone UTF-16 surrogate`);
-  if (text.includes('\ufffd')) reject('invalid_value', `${field} ${quote(text)} contains U+FFFD: the file is not valid UTF-8 there`);
+  if (text.includes('\ufffd'))
+    reject('invalid_value', `${field} ${quote(text)} contains U+FFFD: the file is not valid UTF-8 there`);
   const control = CONTROL.exec(text);
-  if (control) reject('invalid_value', `${field} ${quote(text)} contains control character U+${control[0].charCodeAt(0).toString(16).padStart(4, '0')}`);
-  if (text.length > rules.maxLength) reject('invalid_value', `${field} is ${text.length} characters long, at most ${rules.maxLength} allowed`);
+  if (control)
+    reject(
+      'invalid_value',
+      `${field} ${quote(text)} contains control character U+${control[0].charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+  if (text.length > rules.maxLength)
+    reject('invalid_value', `${field} is ${text.length} characters long, at most ${rules.maxLength} allowed`);
   return text;
 }
 
@@ -81,8 +87,10 @@ const DECIMAL = /^\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
 export function optionalNumber(raw: Raw, field: string): number | null {
   const value = raw[field];
   if (isBlank(value)) return null;
-  if (typeof value !== 'number' && typeof value !== 'string') reject('invalid_value', `${field} must be a number, got ${jsonType(value)}`);
-  if (typeof value === 'string' && !DECIMAL.test(value)) reject('malformed_number', `${field} ${quote(value)} is not a number`);
+  if (typeof value !== 'number' && typeof value !== 'string')
+    reject('invalid_value', `${field} must be a number, got ${jsonType(value)}`);
+  if (typeof value === 'string' && !DECIMAL.test(value))
+    reject('malformed_number', `${field} ${quote(value)} is not a number`);
   const parsed = Number(value);
   // 1e400 parses (JSON and Number alike) as Infinity: a number, but none a column can hold.
   if (!Number.isFinite(parsed)) reject('invalid_value', `${field} ${quote(value)} is out of any range`);
@@ -149,12 +157,27 @@ function offsetMinutes(zone: string): number | null {
 export function requiredInstant(raw: Raw, field: string): { utc: Date; offsetMin: number | null } {
   const value = requiredString(raw, field, TEXT);
   const m = DATE_TIME.exec(value);
-  const malformed = () => reject('malformed_date', `${field} ${quote(value)} is not an existing date-time (YYYY-MM-DD hh:mm:ss, ISO 8601)`);
+  const malformed = () =>
+    reject('malformed_date', `${field} ${quote(value)} is not an existing date-time (YYYY-MM-DD hh:mm:ss, ISO 8601)`);
   if (!m) return malformed();
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const zone = m[8];
   const offsetMin = zone === undefined ? null : zone === 'Z' ? 0 : offsetMinutes(zone);
-  if (!isCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59 || (zone !== undefined && offsetMin === null)) malformed();
+  if (
+    !isCalendarDate(year, month, day) ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59 ||
+    (zone !== undefined && offsetMin === null)
+  )
+    malformed();
   const millis = m[7] ? Math.floor(Number(`0${m[7]}`) * 1000) : 0;
   const utc = new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis) - (offsetMin ?? 0) * 60_000);
   return { utc, offsetMin };

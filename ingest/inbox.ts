@@ -31,9 +31,13 @@ export const claimDir = (inbox: string, claimId: string) => path.join(inbox, 'cl
 const OWNER_FILE = '.claimed-by';
 
 export async function claimInboxFiles(
-  inbox: string, claimId: string, cutoff: Date, isAbandoned: (claimId: string) => Promise<boolean> = async () => false,
+  inbox: string,
+  claimId: string,
+  cutoff: Date,
+  isAbandoned: (claimId: string) => Promise<boolean> = async () => false,
 ): Promise<InboxClaim> {
-  if (!fs.existsSync(inbox) || !fs.statSync(inbox).isDirectory()) throw new IngestPlanError(`inbox ${inbox}: no such directory`);
+  if (!fs.existsSync(inbox) || !fs.statSync(inbox).isDirectory())
+    throw new IngestPlanError(`inbox ${inbox}: no such directory`);
   const dir = claimDir(inbox, claimId);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, OWNER_FILE), claimId);
@@ -48,17 +52,28 @@ export async function claimInboxFiles(
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // another run took it first
     }
   }
-  return classify(fs.readdirSync(dir).filter((name) => !name.startsWith('.')).sort().map((name) => path.join(dir, name)));
+  return classify(
+    fs
+      .readdirSync(dir)
+      .filter((name) => !name.startsWith('.'))
+      .sort()
+      .map((name) => path.join(dir, name)),
+  );
 }
 
 /** Files of claims whose run is over (terminated, timed out, failed mid-way) join this claim: none is lost. */
-async function adoptAbandonedClaims(inbox: string, dir: string, isAbandoned: (claimId: string) => Promise<boolean>): Promise<void> {
+async function adoptAbandonedClaims(
+  inbox: string,
+  dir: string,
+  isAbandoned: (claimId: string) => Promise<boolean>,
+): Promise<void> {
   const claimed = path.join(inbox, 'claimed');
   for (const name of fs.readdirSync(claimed)) {
     const other = path.join(claimed, name);
     if (other === dir || !fs.existsSync(path.join(other, OWNER_FILE))) continue;
     if (!(await isAbandoned(fs.readFileSync(path.join(other, OWNER_FILE), 'utf8')))) continue;
-    for (const file of fs.readdirSync(other).filter((f) => !f.startsWith('.'))) fs.renameSync(path.join(other, file), path.join(dir, file));
+    for (const file of fs.readdirSync(other).filter((f) => !f.startsWith('.')))
+      fs.renameSync(path.join(other, file), path.join(dir, file));
     fs.rmSync(other, { recursive: true, force: true });
   }
 }

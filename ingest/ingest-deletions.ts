@@ -13,7 +13,10 @@ const BATCH_SIZE = 5_000;
  * quarantined. `inserted` counts the activities deleted, `unchanged` those deleted before.
  */
 export async function ingestDeletions(
-  ch: ClickHouse, records: AsyncIterable<SourceRecord[]>, outcome: IngestOutcome, onProgress: (records: number) => void,
+  ch: ClickHouse,
+  records: AsyncIterable<SourceRecord[]>,
+  outcome: IngestOutcome,
+  onProgress: (records: number) => void,
 ): Promise<IngestOutcome> {
   const batch: DeletionRequest[] = [];
   const apply = async () => {
@@ -25,7 +28,9 @@ export async function ingestDeletions(
   for await (const chunk of records) {
     const rejects: Rejected[] = [];
     for (const record of chunk) {
-      const checked = record.fields ? validateDeletion(record.fields) : { ok: false as const, reason: 'malformed_record' as const, detail: record.parseError ?? '' };
+      const checked = record.fields
+        ? validateDeletion(record.fields)
+        : { ok: false as const, reason: 'malformed_record' as const, detail: record.parseError ?? '' };
       if (checked.ok) batch.push({ ...checked.row, locator: record.locator, text: record.text });
       else rejects.push({ locator: record.locator, reason: checked.reason, detail: checked.detail, text: record.text });
     }

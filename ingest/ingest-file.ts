@@ -60,18 +60,27 @@ export async function ingestFile(ch: ClickHouse, file: IngestFile, options: Inge
 }
 
 function readRecords(file: IngestFile) {
-  return file.format === 'csv' ? readCsv(file.path, KEY_COLUMNS[file.kind as keyof typeof KEY_COLUMNS]) : readNdjson(file.path);
+  return file.format === 'csv'
+    ? readCsv(file.path, KEY_COLUMNS[file.kind as keyof typeof KEY_COLUMNS])
+    : readNdjson(file.path);
 }
 
 /** Reads a stream file, quarantines the samples that fail the field checks, and stages the others. */
-export async function stageStreamFile(ch: ClickHouse, file: IngestFile, fileIndex: number, options: IngestFileOptions): Promise<StagedStreamFile> {
+export async function stageStreamFile(
+  ch: ClickHouse,
+  file: IngestFile,
+  fileIndex: number,
+  options: IngestFileOptions,
+): Promise<StagedStreamFile> {
   const outcome = emptyOutcome(file.path, file.kind);
   const stagedId = await attemptBatch(ch, options.batchId, options.attempt ?? 1);
   const stager = new SampleStager(ch, stagedId, fileIndex);
   const rejects: Rejected[] = [];
   for await (const chunk of readRecords(file)) {
     for (const record of chunk) {
-      const checked = record.fields ? parseSample(record.fields) : { ok: false as const, reason: record.rejectAs ?? 'malformed_record', detail: record.parseError ?? '' };
+      const checked = record.fields
+        ? parseSample(record.fields)
+        : { ok: false as const, reason: record.rejectAs ?? 'malformed_record', detail: record.parseError ?? '' };
       if (checked.ok) stager.add(checked.row, record.line ?? 0);
       else {
         rejects.push({ locator: record.locator, reason: checked.reason, detail: checked.detail, text: record.text });
@@ -90,27 +99,45 @@ export async function stageStreamFile(ch: ClickHouse, file: IngestFile, fileInde
 
 /** Promotes the staged stream files of one upload together; one outcome per file, in the order given. */
 export async function promoteStreamUpload(
-  ch: ClickHouse, staged: StagedStreamFile[], options: Pick<IngestFileOptions, 'batchId' | 'attempt' | 'whilePromoting'>,
+  ch: ClickHouse,
+  staged: StagedStreamFile[],
+  options: Pick<IngestFileOptions, 'batchId' | 'attempt' | 'whilePromoting'>,
 ): Promise<IngestOutcome[]> {
   const changesId = await attemptBatch(ch, `${options.batchId}-promote`, options.attempt ?? 1);
-  const promote = () => promoteStagedSamples(ch, {
-    stagedIds: staged.map((s) => s.stagedId), sources: staged.map((s) => s.outcome.source), changesId, locatorPrefix: 'line ',
-  });
+  const promote = () =>
+    promoteStagedSamples(ch, {
+      stagedIds: staged.map((s) => s.stagedId),
+      sources: staged.map((s) => s.outcome.source),
+      changesId,
+      locatorPrefix: 'line ',
+    });
   const streams = await (options.whilePromoting ? options.whilePromoting(promote) : promote());
   return staged.map((s, i) => withStreams({ ...s.outcome, rejected: { ...s.outcome.rejected } }, streams[i]!));
 }
 
 /** One reject row for a file that could not be read at all; the other files go on. */
 async function rejectWholeFile(
-  ch: ClickHouse, outcome: IngestOutcome, reason: 'unreadable_file' | 'malformed_record', detail: string, payload: string,
+  ch: ClickHouse,
+  outcome: IngestOutcome,
+  reason: 'unreadable_file' | 'malformed_record',
+  detail: string,
+  payload: string,
 ): Promise<IngestOutcome> {
   await writeRejects(ch, outcome.source, [{ locator: 'file', reason, detail, text: payload }]);
   addRejected(outcome, { [reason]: 1 });
   return outcome;
 }
 
-async function ingestFit(ch: ClickHouse, file: IngestFile, outcome: IngestOutcome, options: IngestFileOptions): Promise<IngestOutcome> {
-  if (!options.athleteId) throw new IngestPlanError(`${file.path}: a FIT file does not name its athlete: pass athleteId (npm run ingest -- --athlete ID FILE)`);
+async function ingestFit(
+  ch: ClickHouse,
+  file: IngestFile,
+  outcome: IngestOutcome,
+  options: IngestFileOptions,
+): Promise<IngestOutcome> {
+  if (!options.athleteId)
+    throw new IngestPlanError(
+      `${file.path}: a FIT file does not name its athlete: pass athleteId (npm run ingest -- --athlete ID FILE)`,
+    );
   let bytes: Buffer;
   try {
     bytes = readWhole(openDataFile(file.path));
@@ -125,11 +152,21 @@ async function ingestFit(ch: ClickHouse, file: IngestFile, outcome: IngestOutcom
     if (!(error instanceof InvalidFitFileError)) throw error;
     // The bytes are not kept in the table; the path and content hash name them, so the reject can be replayed.
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    return rejectWholeFile(ch, outcome, 'malformed_record', error.message, JSON.stringify({ path: file.path, sha256, bytes: bytes.length }));
+    return rejectWholeFile(
+      ch,
+      outcome,
+      'malformed_record',
+      error.message,
+      JSON.stringify({ path: file.path, sha256, bytes: bytes.length }),
+    );
   }
   const ingester = new SummaryIngester(ch, outcome, options.now, path.basename(file.path));
   for (const [i, fit] of sessions.entries()) {
-    await ingester.add('activities', { locator: sessions.length > 1 ? `session ${i + 1}` : 'session', fields: fit.activity, text: JSON.stringify(fit.activity) });
+    await ingester.add('activities', {
+      locator: sessions.length > 1 ? `session ${i + 1}` : 'session',
+      fields: fit.activity,
+      text: JSON.stringify(fit.activity),
+    });
   }
   await ingester.flush();
   const attempt = options.attempt ?? 1;
@@ -140,7 +177,8 @@ async function ingestFit(ch: ClickHouse, file: IngestFile, outcome: IngestOutcom
   await stager.flush();
   outcome.records += position;
   const changesId = await attemptBatch(ch, `${options.batchId}-promote`, attempt);
-  const promote = () => promoteStagedSamples(ch, { stagedIds: [stagedId], sources: [outcome.source], changesId, locatorPrefix: 'record ' });
+  const promote = () =>
+    promoteStagedSamples(ch, { stagedIds: [stagedId], sources: [outcome.source], changesId, locatorPrefix: 'record ' });
   const [streams] = await (options.whilePromoting ? options.whilePromoting(promote) : promote());
   return withStreams(outcome, streams!);
 }

@@ -16,7 +16,12 @@ export async function writeRejects(ch: ClickHouse, source: string, rejects: Reje
   await ch.client.insert({
     table: `${ch.db}.ingest_rejects`,
     values: rejects.map((r) => ({
-      source, locator: r.locator, reason_code: r.reason, detail: r.detail, raw_payload: r.text, rejected_at: rejectedAt,
+      source,
+      locator: r.locator,
+      reason_code: r.reason,
+      detail: r.detail,
+      raw_payload: r.text,
+      rejected_at: rejectedAt,
     })),
     format: 'JSONEachRow',
   });

@@ -14,7 +14,11 @@ export function checkBatchId(batchId: string): string {
 
 function tsvField(value: string | number | null): string {
   if (value === null) return '\\N';
-  return typeof value === 'number' ? String(value) : !/[\\\t\n]/.test(value) ? value : value.replace(/[\\\t\n]/g, (c) => (c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\\\'));
+  return typeof value === 'number'
+    ? String(value)
+    : !/[\\\t\n]/.test(value)
+      ? value
+      : value.replace(/[\\\t\n]/g, (c) => (c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\\\'));
 }
 
 /** Buffers samples and writes them to `stream_staging` as TSV, a bounded number of rows at a time. */
@@ -33,7 +37,8 @@ export class SampleStager {
 
   /** `position` (line or record number) must increase through the source; rejects are located by it. */
   add(s: StreamSample, position: number): void {
-    if (position >= sql.FILE_SEQ_FACTOR) throw new Error(`A stream file of more than ${sql.FILE_SEQ_FACTOR} lines cannot be staged`);
+    if (position >= sql.FILE_SEQ_FACTOR)
+      throw new Error(`A stream file of more than ${sql.FILE_SEQ_FACTOR} lines cannot be staged`);
     this.lines.push(
       `${this.batchId}\t${this.seqBase + position}\t${tsvField(s.activity_id)}\t${s.t_s}\t${tsvField(s.hr_bpm)}\t` +
         `${tsvField(s.power_w)}\t${tsvField(s.speed_mps)}\t${tsvField(s.altitude_m)}\t${tsvField(s.cadence)}\t${tsvField(s.distance_m)}`,
@@ -52,7 +57,18 @@ export class SampleStager {
       table: `${this.ch.db}.stream_staging`,
       values: Readable.from([body], { objectMode: false }),
       format: 'TabSeparated',
-      columns: ['batch_id', 'seq', 'activity_id', 't_s', 'hr_bpm', 'power_w', 'speed_mps', 'altitude_m', 'cadence', 'distance_m'],
+      columns: [
+        'batch_id',
+        'seq',
+        'activity_id',
+        't_s',
+        'hr_bpm',
+        'power_w',
+        'speed_mps',
+        'altitude_m',
+        'cadence',
+        'distance_m',
+      ],
     });
   }
 }
@@ -107,12 +123,20 @@ export async function attemptBatch(ch: ClickHouse, batchId: string, attempt: num
  * replace: the retry still sees the activity as changed and rewrites it whole.
  */
 export async function promoteStagedSamples(ch: ClickHouse, upload: StagedUpload): Promise<StreamOutcome[]> {
-  const params = { ...upload, stagedIds: upload.stagedIds.map(checkBatchId), changesId: checkBatchId(upload.changesId) };
+  const params = {
+    ...upload,
+    stagedIds: upload.stagedIds.map(checkBatchId),
+    changesId: checkBatchId(upload.changesId),
+  };
   const run = (query: string) => ch.client.command({ query, query_params: params });
-  const select = async <T>(query: string) => (await ch.client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>();
+  const select = async <T>(query: string) =>
+    (await ch.client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>();
 
   const outcomes = await exclusively(ch, async () => {
-    await ch.client.command({ query: sql.dropBatch(ch.db, 'stream_changes'), query_params: { batchId: params.changesId } });
+    await ch.client.command({
+      query: sql.dropBatch(ch.db, 'stream_changes'),
+      query_params: { batchId: params.changesId },
+    });
     await run(sql.summarizeStagedSamples(ch.db));
     await run(sql.insertSampleRejects(ch.db));
     const [changed] = await select<{ activities: string }>(sql.changedActivityCount(ch.db));
@@ -122,7 +146,11 @@ export async function promoteStagedSamples(ch: ClickHouse, upload: StagedUpload)
       await run(sql.insertValidSamples(ch.db));
       await run(sql.recordUploads(ch.db));
     }
-    return outcomesByFile(upload.sources.length, await select(sql.countsByFile(ch.db)), await select(sql.rejectCountsByFile(ch.db)));
+    return outcomesByFile(
+      upload.sources.length,
+      await select(sql.countsByFile(ch.db)),
+      await select(sql.rejectCountsByFile(ch.db)),
+    );
   });
   for (const id of [...params.stagedIds, params.changesId]) await resetBatch(ch, id);
   return outcomes;

@@ -5,11 +5,22 @@ import { addRejected, type IngestOutcome } from './outcome.js';
 import { exclusively } from './write-lock.js';
 import { loadAthleteZones, upsertSummaries, type Located, type SummaryTable } from './summaries.js';
 import { validatePlanned } from './validate-planned.js';
-import { validateActivity, validateAthlete, validateThreshold, type Checked, type ValidationContext } from './validate.js';
+import {
+  validateActivity,
+  validateAthlete,
+  validateThreshold,
+  type Checked,
+  type ValidationContext,
+} from './validate.js';
 
 export type SummaryKind = 'athletes' | 'thresholds' | 'activities' | 'planned';
 
-const TABLE: Record<SummaryKind, SummaryTable> = { athletes: 'athletes', thresholds: 'athlete_thresholds', activities: 'activities', planned: 'planned_activities' };
+const TABLE: Record<SummaryKind, SummaryTable> = {
+  athletes: 'athletes',
+  thresholds: 'athlete_thresholds',
+  activities: 'activities',
+  planned: 'planned_activities',
+};
 const FLUSH_ORDER: SummaryKind[] = ['athletes', 'thresholds', 'activities', 'planned'];
 const BATCH_SIZE = 5_000;
 
@@ -18,8 +29,18 @@ const BATCH_SIZE = 5_000;
  * one lookup of stored versions per batch, rejects quarantined with their raw text.
  */
 export class SummaryIngester {
-  private readonly buffers: Record<SummaryKind, SourceRecord[]> = { athletes: [], thresholds: [], activities: [], planned: [] };
-  private readonly seen: Record<SummaryKind, Map<string, string>> = { athletes: new Map(), thresholds: new Map(), activities: new Map(), planned: new Map() };
+  private readonly buffers: Record<SummaryKind, SourceRecord[]> = {
+    athletes: [],
+    thresholds: [],
+    activities: [],
+    planned: [],
+  };
+  private readonly seen: Record<SummaryKind, Map<string, string>> = {
+    athletes: new Map(),
+    thresholds: new Map(),
+    activities: new Map(),
+    planned: new Map(),
+  };
   private readonly ctx: ValidationContext & { athletes: Map<string, string> };
 
   constructor(
@@ -48,7 +69,12 @@ export class SummaryIngester {
   }
 
   private async writeBatch(kind: SummaryKind, batch: SourceRecord[]): Promise<void> {
-    if (kind !== 'athletes') await loadAthleteZones(this.ch, batch.map((r) => String(r.fields?.athlete_id ?? '')), this.ctx.athletes);
+    if (kind !== 'athletes')
+      await loadAthleteZones(
+        this.ch,
+        batch.map((r) => String(r.fields?.athlete_id ?? '')),
+        this.ctx.athletes,
+      );
     const rejects: Rejected[] = [];
     const valid: Located<never>[] = [];
     for (const record of batch) {
@@ -58,7 +84,14 @@ export class SummaryIngester {
     }
     // Compare-then-insert under the write lock: a concurrent ingest of the same records finds them stored.
     const upserted = await exclusively(this.ch, () => upsertSummaries(this.ch, TABLE[kind], valid, this.seen[kind]));
-    rejects.push(...[...upserted.conflicts, ...upserted.refused].map((c) => ({ locator: c.locator, reason: c.reason, detail: c.detail, text: c.text })));
+    rejects.push(
+      ...[...upserted.conflicts, ...upserted.refused].map((c) => ({
+        locator: c.locator,
+        reason: c.reason,
+        detail: c.detail,
+        text: c.text,
+      })),
+    );
     if (kind === 'athletes') {
       const refused = new Set(upserted.refused.map((c) => c.locator));
       for (const { locator, row } of valid as Located<{ athlete_id: string; time_zone: string }>[]) {
@@ -72,7 +105,12 @@ export class SummaryIngester {
   }
 
   private validate(kind: SummaryKind, record: SourceRecord): Checked<unknown> {
-    if (!record.fields) return { ok: false, reason: record.rejectAs ?? 'malformed_record', detail: record.parseError ?? 'unreadable record' };
+    if (!record.fields)
+      return {
+        ok: false,
+        reason: record.rejectAs ?? 'malformed_record',
+        detail: record.parseError ?? 'unreadable record',
+      };
     if (kind === 'athletes') return validateAthlete(record.fields, this.ctx);
     if (kind === 'thresholds') return validateThreshold(record.fields, this.ctx);
     if (kind === 'planned') return validatePlanned({ source: this.recordSource, ...record.fields }, this.ctx);

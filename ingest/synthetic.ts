@@ -1,5 +1,12 @@
 import type { ClickHouse } from '../clickhouse/client.js';
-import { generateAthlete, insertStreamPlans, synthesizeStreams, type GeneratedAthlete, type PopulationOptions, type StreamPlan } from '../generator/index.js';
+import {
+  generateAthlete,
+  insertStreamPlans,
+  synthesizeStreams,
+  type GeneratedAthlete,
+  type PopulationOptions,
+  type StreamPlan,
+} from '../generator/index.js';
 import { dropPlanBatchSql } from '../generator/synthesize-streams.sql.js';
 import { emptyOutcome, withStreams, type IngestOutcome } from './outcome.js';
 import { attemptBatch, promoteStagedSamples } from './streams.js';
@@ -28,7 +35,11 @@ const syntheticSource = (o: PopulationOptions) =>
  * and checked by the same set-based SQL as uploaded streams.
  */
 export async function ingestSyntheticSlice(
-  ch: ClickHouse, slice: SyntheticSlice, now: Date, onProgress: (athletesDone: number) => void, attempt = 1,
+  ch: ClickHouse,
+  slice: SyntheticSlice,
+  now: Date,
+  onProgress: (athletesDone: number) => void,
+  attempt = 1,
   whilePromoting: <T>(work: () => Promise<T>) => Promise<T> = (work) => work(),
 ): Promise<IngestOutcome> {
   const outcome = emptyOutcome(syntheticSource(slice.options), 'synthetic');
@@ -36,7 +47,10 @@ export async function ingestSyntheticSlice(
   const batchId = await attemptBatch(ch, slice.batchId, attempt);
   const changesId = await attemptBatch(ch, `${slice.batchId}-promote`, attempt);
   for (let earlier = 1; earlier <= attempt; earlier += 1) {
-    await ch.client.command({ query: dropPlanBatchSql(ch.db), query_params: { batch_id: `${slice.batchId}-a${earlier}` } });
+    await ch.client.command({
+      query: dropPlanBatchSql(ch.db),
+      query_params: { batch_id: `${slice.batchId}-a${earlier}` },
+    });
   }
   const ingester = new SummaryIngester(ch, outcome, now);
   let plans: StreamPlan[] = [];
@@ -44,8 +58,10 @@ export async function ingestSyntheticSlice(
     const athlete = recentPart(generateAthlete(slice.options, index), slice.since);
     const id = String(athlete.athlete.athlete_id);
     await ingester.add('athletes', record(`${id}/athlete`, athlete.athlete));
-    for (const [i, t] of athlete.thresholds.entries()) await ingester.add('thresholds', record(`${id}/thresholds[${i}]`, t));
-    for (const [i, a] of athlete.activities.entries()) await ingester.add('activities', record(`${id}/activities[${i}]`, a));
+    for (const [i, t] of athlete.thresholds.entries())
+      await ingester.add('thresholds', record(`${id}/thresholds[${i}]`, t));
+    for (const [i, a] of athlete.activities.entries())
+      await ingester.add('activities', record(`${id}/activities[${i}]`, a));
     plans.push(...athlete.streamPlans);
     if (plans.length >= 2_000) plans = await storePlans(ch, batchId, plans);
     onProgress(index + 1 - slice.from);
@@ -54,7 +70,9 @@ export async function ingestSyntheticSlice(
   await storePlans(ch, batchId, plans);
   outcome.records += await synthesizeStreams(ch, batchId);
   // Generated samples have no file: rejects are located by activity and second (locatorPrefix '').
-  const [streams] = await whilePromoting(() => promoteStagedSamples(ch, { stagedIds: [batchId], sources: [outcome.source], changesId, locatorPrefix: '' }));
+  const [streams] = await whilePromoting(() =>
+    promoteStagedSamples(ch, { stagedIds: [batchId], sources: [outcome.source], changesId, locatorPrefix: '' }),
+  );
   return withStreams(outcome, streams!);
 }
 

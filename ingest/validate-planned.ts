@@ -1,4 +1,11 @@
-import { RecordRejected, optionalNumber, optionalString, requiredDate, requiredNumber, requiredString } from './fields.js';
+import {
+  RecordRejected,
+  optionalNumber,
+  optionalString,
+  requiredDate,
+  requiredNumber,
+  requiredString,
+} from './fields.js';
 import { LIMITS, RANGES, SPORTS, type PlannedActivityRow, type Sport } from '../shared/records.js';
 import type { Checked, ValidationContext } from './validate.js';
 
@@ -13,7 +20,8 @@ function startHour(raw: Raw): number | null {
   const text = optionalString(raw, 'planned_start_time');
   if (!text) return null;
   const m = /(?:^|[T ])(\d{1,2}):(\d{2})(?::\d{2})?$/.exec(text);
-  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) reject('malformed_date', `planned_start_time "${text}" is not a local time HH:MM`);
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59)
+    reject('malformed_date', `planned_start_time "${text}" is not a local time HH:MM`);
   return Number(m![1]);
 }
 
@@ -25,21 +33,32 @@ export function validatePlanned(raw: Raw, ctx: ValidationContext): Checked<Plann
   try {
     const plannedId = requiredString(raw, 'planned_id');
     const athleteId = requiredString(raw, 'athlete_id');
-    if (!ctx.athletes.has(athleteId)) reject('unknown_athlete', `athlete ${athleteId} is not known: ingest the athlete first`);
+    if (!ctx.athletes.has(athleteId))
+      reject('unknown_athlete', `athlete ${athleteId} is not known: ingest the athlete first`);
     const sport = requiredString(raw, 'sport').toLowerCase();
-    if (!(SPORTS as readonly string[]).includes(sport)) reject('unknown_sport', `sport "${sport}" is not one of ${SPORTS.join(', ')}`);
+    if (!(SPORTS as readonly string[]).includes(sport))
+      reject('unknown_sport', `sport "${sport}" is not one of ${SPORTS.join(', ')}`);
     const plannedDate = requiredDate(raw, 'planned_date');
-    if (plannedDate < RANGES.firstDate) reject('invalid_value', `planned_date ${plannedDate} is before ${RANGES.firstDate}`);
+    if (plannedDate < RANGES.firstDate)
+      reject('invalid_value', `planned_date ${plannedDate} is before ${RANGES.firstDate}`);
     const distance = requiredNumber(raw, 'distance_m');
     const maxDistance = LIMITS.maxSpeed[sport as Sport] * 86_400;
-    if (distance <= 0 || distance > maxDistance) reject('invalid_value', `distance_m ${distance} must be above 0 and at most ${maxDistance} for ${sport}`);
+    if (distance <= 0 || distance > maxDistance)
+      reject('invalid_value', `distance_m ${distance} must be above 0 and at most ${maxDistance} for ${sport}`);
     const elevation = optionalNumber(raw, 'elevation_gain_m') ?? 0;
-    if (elevation < 0 || elevation > RANGES.elevationGainM.max) reject('invalid_value', `elevation_gain_m ${elevation} is outside 0–${RANGES.elevationGainM.max} m`);
+    if (elevation < 0 || elevation > RANGES.elevationGainM.max)
+      reject('invalid_value', `elevation_gain_m ${elevation} is outside 0–${RANGES.elevationGainM.max} m`);
     return {
       ok: true,
       row: {
-        planned_id: plannedId, athlete_id: athleteId, planned_date: plannedDate, sport: sport as Sport, distance_m: distance,
-        elevation_gain_m: elevation, start_hour_local: startHour(raw), source: optionalString(raw, 'source'),
+        planned_id: plannedId,
+        athlete_id: athleteId,
+        planned_date: plannedDate,
+        sport: sport as Sport,
+        distance_m: distance,
+        elevation_gain_m: elevation,
+        start_hour_local: startHour(raw),
+        source: optionalString(raw, 'source'),
       },
     };
   } catch (error) {

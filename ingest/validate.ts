@@ -1,10 +1,26 @@
 import { isValidTimeZone } from '../config/env.js';
 import {
-  RecordRejected, formatUtc, inRange, optionalNumber, optionalString, requiredDate, requiredInstant, requiredNumber, requiredString,
+  RecordRejected,
+  formatUtc,
+  inRange,
+  optionalNumber,
+  optionalString,
+  requiredDate,
+  requiredInstant,
+  requiredNumber,
+  requiredString,
   type Range,
 } from './fields.js';
 import {
-  LIMITS, RANGES, SPORTS, type ActivityRow, type AthleteRow, type RejectReason, type Sport, type StreamSample, type ThresholdRow,
+  LIMITS,
+  RANGES,
+  SPORTS,
+  type ActivityRow,
+  type AthleteRow,
+  type RejectReason,
+  type Sport,
+  type StreamSample,
+  type ThresholdRow,
 } from '../shared/records.js';
 import { utcOffsetMinutes } from '../shared/time-zone.js';
 
@@ -60,12 +76,22 @@ export function validateAthlete(raw: Raw, ctx?: Pick<ValidationContext, 'now'>):
   return check(() => {
     const athleteId = requiredString(raw, 'athlete_id');
     const sex = optionalString(raw, 'sex', 'X').toUpperCase();
-    if (sex !== 'F' && sex !== 'M' && sex !== 'X') reject('invalid_value', `sex "${sex.slice(0, 20)}" must be F, M or X`);
+    if (sex !== 'F' && sex !== 'M' && sex !== 'X')
+      reject('invalid_value', `sex "${sex.slice(0, 20)}" must be F, M or X`);
     const thisYear = (ctx?.now ?? new Date()).getUTCFullYear();
-    const birthYear = requiredRanged(raw, 'birth_year', { ...RANGES.birthYear, max: Math.min(RANGES.birthYear.max, thisYear) });
+    const birthYear = requiredRanged(raw, 'birth_year', {
+      ...RANGES.birthYear,
+      max: Math.min(RANGES.birthYear.max, thisYear),
+    });
     const timeZone = requiredString(raw, 'time_zone');
     if (!isValidTimeZone(timeZone)) reject('invalid_value', `time_zone "${timeZone}" is not an IANA time zone`);
-    return { athlete_id: athleteId, name: optionalString(raw, 'name'), sex, birth_year: birthYear, time_zone: timeZone };
+    return {
+      athlete_id: athleteId,
+      name: optionalString(raw, 'name'),
+      sex,
+      birth_year: birthYear,
+      time_zone: timeZone,
+    };
   });
 }
 
@@ -75,7 +101,10 @@ export function validateThreshold(raw: Raw, ctx: ValidationContext): Checked<Thr
     const effectiveFrom = requiredDate(raw, 'effective_from');
     const lastDate = addDays(ctx.now, RANGES.thresholdDaysAhead);
     if (effectiveFrom < RANGES.firstDate || effectiveFrom > lastDate) {
-      reject('invalid_value', `effective_from ${effectiveFrom} is outside ${RANGES.firstDate}–${lastDate} (at most ${RANGES.thresholdDaysAhead} days ahead)`);
+      reject(
+        'invalid_value',
+        `effective_from ${effectiveFrom} is outside ${RANGES.firstDate}–${lastDate} (at most ${RANGES.thresholdDaysAhead} days ahead)`,
+      );
     }
     return {
       athlete_id: athleteId,
@@ -99,7 +128,10 @@ function durations(raw: Raw): { moving: number; elapsed: number } {
   const moving = Math.round(movingRaw);
   const elapsed = Math.round(elapsedRaw);
   if (moving < RANGES.durationS.min || elapsed < RANGES.durationS.min) {
-    reject('non_positive_duration', `moving ${movingRaw} s, elapsed ${elapsedRaw} s (whole seconds must be at least 1)`);
+    reject(
+      'non_positive_duration',
+      `moving ${movingRaw} s, elapsed ${elapsedRaw} s (whole seconds must be at least 1)`,
+    );
   }
   inRange('moving_time_s', moving, RANGES.durationS);
   inRange('elapsed_time_s', elapsed, RANGES.durationS);
@@ -118,16 +150,21 @@ export function validateActivity(raw: Raw, ctx: ValidationContext): Checked<Acti
     const activityId = requiredString(raw, 'activity_id');
     const athleteId = knownAthlete(raw, ctx);
     const sport = requiredString(raw, 'sport').toLowerCase();
-    if (!(SPORTS as readonly string[]).includes(sport)) reject('unknown_sport', `sport "${sport.slice(0, 40)}" is not one of ${SPORTS.join(', ')}`);
+    if (!(SPORTS as readonly string[]).includes(sport))
+      reject('unknown_sport', `sport "${sport.slice(0, 40)}" is not one of ${SPORTS.join(', ')}`);
     const start = requiredInstant(raw, 'start_time_utc');
     if (start.utc > ctx.now) reject('start_in_future', `start ${formatUtc(start.utc)} UTC is in the future`);
-    if (formatUtc(start.utc) < RANGES.firstDate) reject('invalid_value', `start ${formatUtc(start.utc)} UTC is before ${RANGES.firstDate}`);
+    if (formatUtc(start.utc) < RANGES.firstDate)
+      reject('invalid_value', `start ${formatUtc(start.utc)} UTC is before ${RANGES.firstDate}`);
     const { moving, elapsed } = durations(raw);
     const distance = requiredRanged(raw, 'distance_m', RANGES.distanceM);
     const avgPower = ranged(raw, 'avg_power_w', RANGES.avgPowerW, 'implausible_power');
     const speedLimit = LIMITS.maxSpeed[sport as Sport];
     if (distance / moving > speedLimit) {
-      reject('implausible_speed', `average ${(distance / moving).toFixed(1)} m/s is above ${speedLimit} m/s for ${sport}`);
+      reject(
+        'implausible_speed',
+        `average ${(distance / moving).toFixed(1)} m/s is above ${speedLimit} m/s for ${sport}`,
+      );
     }
     return {
       activity_id: activityId,
@@ -169,5 +206,8 @@ export function parseSample(raw: Raw): Checked<StreamSample> {
 
 /** A request to delete an activity; whether it exists (and belongs to the athlete) is checked against the store. */
 export function validateDeletion(raw: Raw): Checked<{ activity_id: string; athlete_id: string | null }> {
-  return check(() => ({ activity_id: requiredString(raw, 'activity_id'), athlete_id: optionalString(raw, 'athlete_id') || null }));
+  return check(() => ({
+    activity_id: requiredString(raw, 'activity_id'),
+    athlete_id: optionalString(raw, 'athlete_id') || null,
+  }));
 }

@@ -26,7 +26,9 @@ export const deleteRejects = (db: Database) => `
 
 /** One DELETE per athlete-keyed table, the athlete row last. Parameter: {athleteId:String}. */
 export const deleteAthleteRows = (db: Database) =>
-  [...ATHLETE_KEYED_TABLES].reverse().map((table) => `DELETE FROM ${db}.${table} WHERE athlete_id = {athleteId:String}`);
+  [...ATHLETE_KEYED_TABLES]
+    .reverse()
+    .map((table) => `DELETE FROM ${db}.${table} WHERE athlete_id = {athleteId:String}`);
 
 /**
  * A restricted run's record lists its athletes: the id is replaced (not dropped: an empty list would make

@@ -16,13 +16,23 @@ export interface ForgetOutcome {
  */
 export async function forgetAthlete(ch: ClickHouse, athleteId: string): Promise<ForgetOutcome> {
   const params = { athleteId };
-  const result = await ch.client.query({ query: sql.activityIdsOf(ch.db), query_params: params, format: 'JSONEachRow' });
+  const result = await ch.client.query({
+    query: sql.activityIdsOf(ch.db),
+    query_params: params,
+    format: 'JSONEachRow',
+  });
   const activityIds = (await result.json<{ activity_id: string }>()).map((r) => r.activity_id);
   await ch.client.command({ query: sql.deleteRejects(ch.db), query_params: { athleteId, activityIds } });
   for (const query of sql.deleteAthleteRows(ch.db)) await ch.client.command({ query, query_params: params });
-  const [named] = await (await ch.client.query({ query: sql.runRecordsNaming(ch.db), query_params: params, format: 'JSONEachRow' })).json<{ n: string }>();
+  const [named] = await (
+    await ch.client.query({ query: sql.runRecordsNaming(ch.db), query_params: params, format: 'JSONEachRow' })
+  ).json<{ n: string }>();
   if (Number(named?.n ?? 0) > 0) {
-    await ch.client.command({ query: sql.scrubRunRecords(ch.db), query_params: params, clickhouse_settings: { mutations_sync: '1' } });
+    await ch.client.command({
+      query: sql.scrubRunRecords(ch.db),
+      query_params: params,
+      clickhouse_settings: { mutations_sync: '1' },
+    });
   }
   return { athleteId, activities: activityIds.length };
 }

@@ -14,7 +14,11 @@ export type PlanStep =
  * no longer declared are found through the list (visibility: one that was created a moment ago may show up only on
  * the next apply).
  */
-export async function planSchedules(client: Client, declared: DeclaredSchedule[], idPrefix: string): Promise<PlanStep[]> {
+export async function planSchedules(
+  client: Client,
+  declared: DeclaredSchedule[],
+  idPrefix: string,
+): Promise<PlanStep[]> {
   const steps: PlanStep[] = [];
   for (const schedule of declared) steps.push(await planOne(client, schedule));
   const wanted = new Set(declared.map((s) => s.id));
@@ -34,7 +38,11 @@ async function planOne(client: Client, schedule: DeclaredSchedule): Promise<Plan
     throw error;
   }
   if (description.memo?.managedBy !== OWNER) {
-    return { op: 'foreign', id: schedule.id, why: 'exists but was not created by the registrar: left alone (delete it or change SCHEDULE_ID_PREFIX)' };
+    return {
+      op: 'foreign',
+      id: schedule.id,
+      why: 'exists but was not created by the registrar: left alone (delete it or change SCHEDULE_ID_PREFIX)',
+    };
   }
   const why = difference(description, schedule);
   return why ? { op: 'update', id: schedule.id, schedule, why } : { op: 'unchanged', id: schedule.id, schedule };
@@ -46,7 +54,8 @@ function difference(description: ScheduleDescription, schedule: DeclaredSchedule
   if (action.type !== 'startWorkflow') return 'its action is not a workflow start';
   if (action.memo?.scheduleFingerprint !== fingerprint(schedule)) return 'the declaration changed';
   // Edits made in the UI or with the CLI since the last apply are put back too.
-  if (action.workflowType !== schedule.workflowType || action.taskQueue !== schedule.taskQueue) return 'its workflow or task queue was edited';
+  if (action.workflowType !== schedule.workflowType || action.taskQueue !== schedule.taskQueue)
+    return 'its workflow or task queue was edited';
   if (stableJson(action.args) !== stableJson([schedule.input])) return 'its action input was edited';
   if (description.spec.timezone !== schedule.timeZone) return 'its time zone was edited';
   return undefined;
@@ -58,7 +67,9 @@ export async function applyPlan(client: Client, steps: PlanStep[]): Promise<void
     if (step.op === 'update') {
       const { spec, action, policies } = scheduleOptions(step.schedule);
       // The paused state and its note stay as an operator left them.
-      await client.schedule.getHandle(step.id).update((previous) => ({ spec, action, policies, state: previous.state }));
+      await client.schedule
+        .getHandle(step.id)
+        .update((previous) => ({ spec, action, policies, state: previous.state }));
     }
     if (step.op === 'delete') await client.schedule.getHandle(step.id).delete();
   }
@@ -68,7 +79,10 @@ export function scheduleOptions(schedule: DeclaredSchedule): ScheduleOptions {
   const { hour, minute, dayOfWeek } = schedule.at;
   return {
     scheduleId: schedule.id,
-    spec: { calendars: [{ hour, minute, ...(dayOfWeek && { dayOfWeek }), comment: schedule.description }], timezone: schedule.timeZone },
+    spec: {
+      calendars: [{ hour, minute, ...(dayOfWeek && { dayOfWeek }), comment: schedule.description }],
+      timezone: schedule.timeZone,
+    },
     action: {
       type: 'startWorkflow',
       workflowType: schedule.workflowType,
@@ -93,16 +107,24 @@ export function fingerprint(schedule: DeclaredSchedule): string {
 
 function stableJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v);
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
 }
 
 export function describePlan(steps: PlanStep[]): string {
   if (steps.length === 0) return '(no schedules declared or owned)';
-  return steps.map((step) => {
-    const what = 'schedule' in step ? `  ${when(step.schedule)} → ${step.schedule.workflowType}(${describeInput(step.schedule)}) on ${step.schedule.taskQueue}` : '';
-    const why = 'why' in step && step.why ? `  (${step.why})` : '';
-    return `${step.op.padEnd(9)} ${step.id}${what}${why}`;
-  }).join('\n');
+  return steps
+    .map((step) => {
+      const what =
+        'schedule' in step
+          ? `  ${when(step.schedule)} → ${step.schedule.workflowType}(${describeInput(step.schedule)}) on ${step.schedule.taskQueue}`
+          : '';
+      const why = 'why' in step && step.why ? `  (${step.why})` : '';
+      return `${step.op.padEnd(9)} ${step.id}${what}${why}`;
+    })
+    .join('\n');
 }
 
 function when(schedule: DeclaredSchedule): string {
@@ -112,5 +134,7 @@ function when(schedule: DeclaredSchedule): string {
 
 function describeInput(schedule: DeclaredSchedule): string {
   const input = schedule.input as unknown as Record<string, unknown>;
-  return typeof input.workflowType === 'string' ? `${input.workflowType} as ${String(input.idPrefix)}-<asOf>` : `inbox ${String(input.inbox)}`;
+  return typeof input.workflowType === 'string'
+    ? `${input.workflowType} as ${String(input.idPrefix)}-<asOf>`
+    : `inbox ${String(input.inbox)}`;
 }

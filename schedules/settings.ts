@@ -2,7 +2,10 @@ import { parseTimeZone, throwIfProblems, type Env } from '../config/common.js';
 import { parseTemporal, type TemporalConfig } from '../config/temporal.js';
 
 export type DayOfWeek = 'MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY';
-export interface TimeOfDay { hour: number; minute: number }
+export interface TimeOfDay {
+  hour: number;
+  minute: number;
+}
 
 /** Everything the registrar reads: Temporal settings and the schedule choices, no ClickHouse settings. */
 export interface ScheduleSettings {
@@ -26,10 +29,13 @@ export function loadScheduleSettings(env: Env = process.env): ScheduleSettings {
   const temporal = parseTemporal(env, problems);
   const timeZone = parseTimeZone(env, problems);
   const idPrefix = env.SCHEDULE_ID_PREFIX?.trim() || 'afs-';
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(idPrefix)) problems.push(`SCHEDULE_ID_PREFIX "${idPrefix}" must be letters, digits, _ . - (e.g. afs-).`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(idPrefix))
+    problems.push(`SCHEDULE_ID_PREFIX "${idPrefix}" must be letters, digits, _ . - (e.g. afs-).`);
   const time = (name: string, fallback: string) => parseTime(name, env[name]?.trim() || fallback, problems);
   const settings: ScheduleSettings = {
-    temporal, timeZone, idPrefix,
+    temporal,
+    timeZone,
+    idPrefix,
     features: time('FEATURE_SCHEDULE_TIME', '06:00'),
     inference: time('INFERENCE_SCHEDULE_TIME', '06:30'),
   };
@@ -37,7 +43,8 @@ export function loadScheduleSettings(env: Env = process.env): ScheduleSettings {
   if (training && training.toLowerCase() !== 'off') settings.training = parseWeekly(training, problems);
   const inbox = env.INGEST_INBOX?.trim();
   if (inbox) {
-    if (!inbox.startsWith('/')) problems.push(`INGEST_INBOX "${inbox}" must be an absolute folder path (on the workers' machine).`);
+    if (!inbox.startsWith('/'))
+      problems.push(`INGEST_INBOX "${inbox}" must be an absolute folder path (on the workers' machine).`);
     settings.inbox = { path: inbox, ...time('INBOX_SCHEDULE_TIME', '05:30') };
   }
   throwIfProblems(problems);

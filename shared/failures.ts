@@ -4,7 +4,10 @@ import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 export const INVALID_INPUT = 'InvalidInput';
 
 /** Bad input will not get better on retry: fail the workflow at once with the message. */
-export function failFastOn<T>(errorClass: abstract new (...args: never[]) => Error, work: () => Promise<T>): Promise<T> {
+export function failFastOn<T>(
+  errorClass: abstract new (...args: never[]) => Error,
+  work: () => Promise<T>,
+): Promise<T> {
   return work().catch((error: unknown) => {
     if (error instanceof errorClass) throw ApplicationFailure.nonRetryable(error.message, INVALID_INPUT);
     throw error;

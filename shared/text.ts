@@ -7,7 +7,10 @@ export function thousands(n: number): string {
 
 /** "a, b, c and 99,997 more": a list that stays screen-sized whatever its length. */
 export function truncatedList(items: readonly string[], shown = 5): string {
-  const head = items.slice(0, shown).map((item) => (item.length <= 40 ? item : `${item.slice(0, 37)}…`)).join(', ');
+  const head = items
+    .slice(0, shown)
+    .map((item) => (item.length <= 40 ? item : `${item.slice(0, 37)}…`))
+    .join(', ');
   const rest = items.length - shown;
   return rest > 0 ? `${head} and ${thousands(rest)} more` : head;
 }

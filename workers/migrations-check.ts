@@ -14,14 +14,19 @@ export async function prepareSchema(ch: ClickHouse, embedded: boolean): Promise<
   }
   const pending = await pendingMigrations(ch);
   if (pending.length > 0) {
-    throw new Error(`The ClickHouse schema of ${ch.db} lacks migration(s) ${pending.join(', ')}: run \`npm run migrate\` (the migrate job) first.`);
+    throw new Error(
+      `The ClickHouse schema of ${ch.db} lacks migration(s) ${pending.join(', ')}: run \`npm run migrate\` (the migrate job) first.`,
+    );
   }
 }
 
 async function pendingMigrations(ch: ClickHouse): Promise<string[]> {
   let applied: Set<string>;
   try {
-    const result = await ch.client.query({ query: `SELECT name FROM ${ch.db}.schema_migrations FINAL`, format: 'JSONEachRow' });
+    const result = await ch.client.query({
+      query: `SELECT name FROM ${ch.db}.schema_migrations FINAL`,
+      format: 'JSONEachRow',
+    });
     applied = new Set((await result.json<{ name: string }>()).map((r) => r.name));
   } catch {
     applied = new Set();

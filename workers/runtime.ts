@@ -17,13 +17,16 @@ export function installRuntime(settings: WorkerSettings): void {
 
 function jsonLine(entry: LogEntry): void {
   const time = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
-  process.stdout.write(`${JSON.stringify({ time, level: entry.level, message: entry.message, ...entry.meta }, bigintSafe)}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ time, level: entry.level, message: entry.message, ...entry.meta }, bigintSafe)}\n`,
+  );
 }
 
 const bigintSafe = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
 
 /** A line the operator must see whatever LOG_LEVEL (the worker is up): JSON like the rest in json mode, else plain. */
 export function announce(settings: WorkerSettings, message: string, meta: Record<string, unknown>): void {
-  if (settings.logFormat === 'json') jsonLine({ level: 'INFO', message, meta, timestampNanos: BigInt(Date.now()) * 1_000_000n });
+  if (settings.logFormat === 'json')
+    jsonLine({ level: 'INFO', message, meta, timestampNanos: BigInt(Date.now()) * 1_000_000n });
   else console.log(message);
 }

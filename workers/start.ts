@@ -24,14 +24,30 @@ export async function runWorkers(roles: WorkerRole[], config: AppConfig = loadCo
     await prepareSchema(ch, config.clickhouse.kind === 'embedded');
     const connection = await connectWorker(config.temporal);
     const source = await sharedWorkflowSource(config.worker);
-    announce(config.worker, config.worker.workflowBundle
-      ? `Workflow code: the prebuilt bundle ${config.worker.workflowBundle} (production mode).`
-      : 'Workflow code: bundled from workflows/ at start-up (not production mode).', { workflowBundle: config.worker.workflowBundle ?? null });
+    announce(
+      config.worker,
+      config.worker.workflowBundle
+        ? `Workflow code: the prebuilt bundle ${config.worker.workflowBundle} (production mode).`
+        : 'Workflow code: bundled from workflows/ at start-up (not production mode).',
+      { workflowBundle: config.worker.workflowBundle ?? null },
+    );
     const workers: Worker[] = [];
     for (const taskQueue of queuesOf(config, roles)) {
-      workers.push(await createWorker(connection, { namespace: config.temporal.namespace, taskQueue }, ch, config.features, config.worker, source));
-      announce(config.worker, `Worker polling task queue "${taskQueue}" on ${config.temporal.address} (namespace ${config.temporal.namespace}).`,
-        { taskQueue, address: config.temporal.address, namespace: config.temporal.namespace, roles });
+      workers.push(
+        await createWorker(
+          connection,
+          { namespace: config.temporal.namespace, taskQueue },
+          ch,
+          config.features,
+          config.worker,
+          source,
+        ),
+      );
+      announce(
+        config.worker,
+        `Worker polling task queue "${taskQueue}" on ${config.temporal.address} (namespace ${config.temporal.namespace}).`,
+        { taskQueue, address: config.temporal.address, namespace: config.temporal.namespace, roles },
+      );
     }
     await Promise.all(workers.map((worker) => worker.run()));
     await connection.close();
@@ -39,4 +55,3 @@ export async function runWorkers(roles: WorkerRole[], config: AppConfig = loadCo
     await ch.close();
   }
 }
-

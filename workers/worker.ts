@@ -38,7 +38,9 @@ type WorkflowSource = Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>;
 /** One source for several workers of a process: the all-in-one worker bundles from source once, not per queue. */
 export async function sharedWorkflowSource(settings: Pick<WorkerSettings, 'workflowBundle'>): Promise<WorkflowSource> {
   const source = workflowSource(settings);
-  return source.workflowsPath ? { workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: Runtime.instance().logger }) } : source;
+  return source.workflowsPath
+    ? { workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: Runtime.instance().logger }) }
+    : source;
 }
 
 /**
@@ -46,8 +48,11 @@ export async function sharedWorkflowSource(settings: Pick<WorkerSettings, 'workf
  * process holds the data path, so the all-in-one worker runs one of these per task queue over the same handle.
  */
 export async function createWorker(
-  connection: NativeConnection, target: WorkerTarget, ch: ClickHouse,
-  features: FeatureSettings = parseFeatures({}, []), settings: WorkerSettings = parseWorker({}, []),
+  connection: NativeConnection,
+  target: WorkerTarget,
+  ch: ClickHouse,
+  features: FeatureSettings = parseFeatures({}, []),
+  settings: WorkerSettings = parseWorker({}, []),
   source: WorkflowSource = workflowSource(settings),
 ): Promise<Worker> {
   return Worker.create({
@@ -75,8 +80,11 @@ export interface Workers {
  * queues in one process, the only way with the embedded engine), the in-process worker of the commands, the tests.
  */
 export async function createWorkers(
-  connection: NativeConnection, targets: WorkerTarget[], ch: ClickHouse,
-  features: FeatureSettings = parseFeatures({}, []), settings: WorkerSettings = parseWorker({}, []),
+  connection: NativeConnection,
+  targets: WorkerTarget[],
+  ch: ClickHouse,
+  features: FeatureSettings = parseFeatures({}, []),
+  settings: WorkerSettings = parseWorker({}, []),
 ): Promise<Workers> {
   const source = await sharedWorkflowSource(settings);
   const workers: Worker[] = [];

@@ -38,9 +38,22 @@ const INFERENCE_INPUT: ObjectSchema = {
 };
 const INFERENCE_USAGE = '{"asOf": "2026-11-01", "horizonDays": 7, "chunkRows": 20000} (every field optional)';
 
-const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: [INVALID_INPUT] };
-const { resolveMlAsOf, checkInferenceReady, liveError } = proxyActivities<MlActivities>({ startToCloseTimeout: '5 minutes', retry });
-const { scoreBatch } = proxyActivities<MlActivities>({ startToCloseTimeout: '2 hours', heartbeatTimeout: '1 minute', retry });
+const retry = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  maximumAttempts: 5,
+  nonRetryableErrorTypes: [INVALID_INPUT],
+};
+const { resolveMlAsOf, checkInferenceReady, liveError } = proxyActivities<MlActivities>({
+  startToCloseTimeout: '5 minutes',
+  retry,
+});
+const { scoreBatch } = proxyActivities<MlActivities>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '1 minute',
+  retry,
+});
 
 /** Like score_batch: the champion scores the planned activities and yesterday's completed ones (live error). */
 export async function batchInference(rawInput: BatchInferenceInput = {}): Promise<BatchInferenceSummary> {
@@ -49,9 +62,23 @@ export async function batchInference(rawInput: BatchInferenceInput = {}): Promis
   const asOf = input.asOf ?? (await resolveMlAsOf());
   if (input.featureTaskQueue) await featuresFor(asOf, { taskQueue: input.featureTaskQueue });
   const ready = await surfacingFailure(checkInferenceReady({ asOf }));
-  const common = { asOf, version: ready.version, runId, horizonDays: input.horizonDays ?? 7, chunkRows: input.chunkRows ?? 20_000 };
+  const common = {
+    asOf,
+    version: ready.version,
+    runId,
+    horizonDays: input.horizonDays ?? 7,
+    chunkRows: input.chunkRows ?? 20_000,
+  };
   const plannedScored = await surfacingFailure(scoreBatch({ ...common, kind: 'planned' }));
   const completedScored = await surfacingFailure(scoreBatch({ ...common, kind: 'activity' }));
   const live = await liveError({ version: ready.version, asOf });
-  return { runId, asOf, modelVersion: ready.version, featureRunId: ready.featureRunId, plannedScored, completedScored, ...(live && { liveError: live }) };
+  return {
+    runId,
+    asOf,
+    modelVersion: ready.version,
+    featureRunId: ready.featureRunId,
+    plannedScored,
+    completedScored,
+    ...(live && { liveError: live }),
+  };
 }

@@ -12,7 +12,13 @@ const MAX_IDS = 10_000;
 
 const { deleteActivities: deleteStored } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6, nonRetryableErrorTypes: [INVALID_INPUT] },
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 6,
+    nonRetryableErrorTypes: [INVALID_INPUT],
+  },
 });
 
 /**
@@ -20,6 +26,13 @@ const { deleteActivities: deleteStored } = proxyActivities<Activities>({
  * their feature rows and recomputes their athletes from the day they were on. Deleting again is a no-op.
  */
 export async function deleteActivities(input: DeleteActivitiesInput): Promise<DeleteActivitiesOutcome> {
-  checkInput('deleteActivities', { activityIds: { type: 'array', items: ID, minItems: 1, maxItems: MAX_IDS } }, input, '{"activityIds": ["a0001-0042"]}');
-  return surfacingFailure(deleteStored({ activityIds: [...new Set(input.activityIds)], source: `workflow ${workflowInfo().workflowId}` }));
+  checkInput(
+    'deleteActivities',
+    { activityIds: { type: 'array', items: ID, minItems: 1, maxItems: MAX_IDS } },
+    input,
+    '{"activityIds": ["a0001-0042"]}',
+  );
+  return surfacingFailure(
+    deleteStored({ activityIds: [...new Set(input.activityIds)], source: `workflow ${workflowInfo().workflowId}` }),
+  );
 }

@@ -29,11 +29,15 @@ export interface FeaturePipelineSummary {
 }
 
 const retry = {
-  initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6,
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  maximumAttempts: 6,
   nonRetryableErrorTypes: [INVALID_INPUT, DATA_QUALITY],
 };
 const { planFeatureRun, checkFeatureRun, finishFeatureRun, failFeatureRun } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes', retry,
+  startToCloseTimeout: '5 minutes',
+  retry,
 });
 const stepOptions = { startToCloseTimeout: '1 hour', heartbeatTimeout: '30 seconds', retry } as const;
 
@@ -45,7 +49,10 @@ function computeFeatureStep(input: FeatureStepInput): Promise<number> {
 
 /** Typed by the feature-view catalog (workflows import only types): a catalog change that breaks it fails to compile. */
 const TABLE_OF_STEP: TableOfStep = {
-  activity: 'activity_features', daily: 'athlete_daily_features', rolling: 'athlete_rolling_features', weekly: 'athlete_weekly_features',
+  activity: 'activity_features',
+  daily: 'athlete_daily_features',
+  rolling: 'athlete_rolling_features',
+  weekly: 'athlete_weekly_features',
 };
 
 /** activity features → daily load on the date spine → rolling and weekly features in parallel → checks. */
@@ -71,7 +78,15 @@ export async function featurePipeline(rawInput: FeaturePipelineInput = {}): Prom
     await runStep('activity');
     await runStep('daily');
     await Promise.all([runStep('rolling'), runStep('weekly')]);
-    const partial = { runId, asOf: plan.asOf, watermark: plan.watermark, athletesTouched: plan.athletes, buckets: plan.buckets.length, rowsWritten, secondsPerStep };
+    const partial = {
+      runId,
+      asOf: plan.asOf,
+      watermark: plan.watermark,
+      athletesTouched: plan.athletes,
+      buckets: plan.buckets.length,
+      rowsWritten,
+      secondsPerStep,
+    };
     const report = await surfacingFailure(checkFeatureRun({ runId, version: plan.version, summary: partial }));
     const summary = { ...partial, checks: report.checks };
     await finishFeatureRun({ runId, summary, checks: report.checks });

@@ -7,5 +7,9 @@ export { deleteActivities, type DeleteActivitiesInput } from './deleteActivities
 export { forgetAthlete, type ForgetAthleteInput } from './forgetAthlete.js';
 export { batchInference, type BatchInferenceInput, type BatchInferenceSummary } from './batchInference.js';
 export { promoteModel, type PromoteModelInput } from './promoteModel.js';
-export { trainTimeEstimator, type TrainTimeEstimatorInput, type TrainTimeEstimatorSummary } from './trainTimeEstimator.js';
+export {
+  trainTimeEstimator,
+  type TrainTimeEstimatorInput,
+  type TrainTimeEstimatorSummary,
+} from './trainTimeEstimator.js';
 export { modelOverview } from './modelOverview.js';

@@ -59,7 +59,8 @@ const INGEST_INPUT: ObjectSchema = {
   athleteId: { type: 'string', optional: true, maxLength: 256 },
   synthetic: { type: 'object', optional: true, fields: SYNTHETIC_INPUT },
 };
-const INGEST_USAGE = '{"paths": ["/abs/dir"], "athleteId": "a1"} or {"synthetic": {"seed": 7, "athletes": 50, "days": 365, "streamShare": 0.1}}';
+const INGEST_USAGE =
+  '{"paths": ["/abs/dir"], "athleteId": "a1"} or {"synthetic": {"seed": 7, "athletes": 50, "days": 365, "streamShare": 0.1}}';
 /** Every slice is one activity in the workflow's history, which Temporal caps (51,200 events). */
 const MAX_SLICES = 5_000;
 const DEFAULT_PER_SLICE = 25;
@@ -86,17 +87,24 @@ export async function ingestActivities(rawInput: IngestInput = {}): Promise<Inge
   const files = input.paths?.length ? await surfacingFailure(planIngest(input.paths, input.athleteId)) : [];
   const staged: StagedStreamFile[] = [];
   const promoteStaged = async () => {
-    if (staged.length > 0) sources.push(...(await surfacingFailure(promoteStreams({ batchId: batchId('streams'), staged: staged.splice(0) }))));
+    if (staged.length > 0)
+      sources.push(
+        ...(await surfacingFailure(promoteStreams({ batchId: batchId('streams'), staged: staged.splice(0) }))),
+      );
   };
   for (const [index, file] of files.entries()) {
     // All stream files of an upload form its streams: staged one by one, promoted together (histories
     // recorded before this change ran each stream file as an upload of its own: replay keeps that).
     if (file.kind === 'streams' && patched(STREAMS_OF_AN_UPLOAD)) {
-      staged.push(await surfacingFailure(stageStreamFile({ file, batchId: batchId(`file${index}`), fileIndex: staged.length })));
+      staged.push(
+        await surfacingFailure(stageStreamFile({ file, batchId: batchId(`file${index}`), fileIndex: staged.length })),
+      );
     } else {
       // Deletions come after streams: the upload's streams are stored before they apply.
       await promoteStaged();
-      sources.push(await surfacingFailure(ingestFile({ file, batchId: batchId(`file${index}`), athleteId: input.athleteId })));
+      sources.push(
+        await surfacingFailure(ingestFile({ file, batchId: batchId(`file${index}`), athleteId: input.athleteId })),
+      );
     }
   }
   await promoteStaged();
@@ -109,7 +117,13 @@ export async function ingestActivities(rawInput: IngestInput = {}): Promise<Inge
     // Two at a time: one slice's TypeScript work overlaps the other's ClickHouse statements.
     await forEachBounded(starts, 2, async (from, index) => {
       const to = Math.min(options.athletes, from + perSlice);
-      slices[index] = await ingestSynthetic({ options, from, to, batchId: batchId(`synthetic${from}`), since: input.synthetic!.since });
+      slices[index] = await ingestSynthetic({
+        options,
+        from,
+        to,
+        batchId: batchId(`synthetic${from}`),
+        since: input.synthetic!.since,
+      });
     });
     sources.push(...slices);
   }
@@ -125,13 +139,23 @@ function checkIngestInput(raw: unknown): IngestInput {
   const synthetic = input.synthetic;
   const slices = synthetic ? Math.ceil(synthetic.athletes / athletesPerSlice(synthetic)) : 0;
   const sliceField = synthetic?.athletesPerActivity !== undefined ? 'athletesPerActivity' : 'athletesPerSlice';
-  failInput('ingestActivities', [
-    !input.paths?.length && !synthetic && 'needs paths (files or directories to ingest) or synthetic (a population to generate)',
-    synthetic?.athletesPerSlice !== undefined && synthetic.athletesPerActivity !== undefined &&
-      'synthetic.athletesPerSlice and synthetic.athletesPerActivity (its deprecated name) are one setting: give athletesPerSlice only',
-    slices > MAX_SLICES && `synthetic.athletes / ${sliceField} makes ${slices} slices, at most ${MAX_SLICES}: raise ${sliceField}`,
-    synthetic?.endDate !== undefined && synthetic.endDate > today() && `synthetic.endDate ${synthetic.endDate} is after today (${today()}): every activity would start in the future`,
-  ].filter((p): p is string => typeof p === 'string'), INGEST_USAGE);
+  failInput(
+    'ingestActivities',
+    [
+      !input.paths?.length &&
+        !synthetic &&
+        'needs paths (files or directories to ingest) or synthetic (a population to generate)',
+      synthetic?.athletesPerSlice !== undefined &&
+        synthetic.athletesPerActivity !== undefined &&
+        'synthetic.athletesPerSlice and synthetic.athletesPerActivity (its deprecated name) are one setting: give athletesPerSlice only',
+      slices > MAX_SLICES &&
+        `synthetic.athletes / ${sliceField} makes ${slices} slices, at most ${MAX_SLICES}: raise ${sliceField}`,
+      synthetic?.endDate !== undefined &&
+        synthetic.endDate > today() &&
+        `synthetic.endDate ${synthetic.endDate} is after today (${today()}): every activity would start in the future`,
+    ].filter((p): p is string => typeof p === 'string'),
+    INGEST_USAGE,
+  );
   return input;
 }
 
@@ -154,8 +178,13 @@ function populationOptions(synthetic: NonNullable<IngestInput['synthetic']>): Po
 
 export function summarize(sources: IngestOutcome[]): IngestSummary {
   const summary: IngestSummary = {
-    sources: sources.slice(0, MAX_LISTED_SOURCES), sourcesNotListed: Math.max(0, sources.length - MAX_LISTED_SOURCES),
-    byKind: {}, rejectedByReason: {}, inserted: 0, unchanged: 0, rejected: 0,
+    sources: sources.slice(0, MAX_LISTED_SOURCES),
+    sourcesNotListed: Math.max(0, sources.length - MAX_LISTED_SOURCES),
+    byKind: {},
+    rejectedByReason: {},
+    inserted: 0,
+    unchanged: 0,
+    rejected: 0,
   };
   for (const o of sources) {
     const rejected = Object.values(o.rejected).reduce((a, b) => a + (b ?? 0), 0);

@@ -25,11 +25,19 @@ export interface IngestInboxSummary extends IngestSummary {
 }
 
 const { claimInboxFiles, settleInboxFile } = proxyActivities<OrchestrationActivities>({
-  startToCloseTimeout: '5 minutes', retry: { maximumAttempts: 5 },
+  startToCloseTimeout: '5 minutes',
+  retry: { maximumAttempts: 5 },
 });
 const { ingestFile } = proxyActivities<Activities>({
-  startToCloseTimeout: '2 hours', heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: ['InvalidInput'] },
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '2 minutes',
+  retry: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: ['InvalidInput'],
+  },
 });
 
 /**
@@ -43,7 +51,8 @@ export async function ingestInbox(input: IngestInboxInput): Promise<IngestInboxS
   const day = dateIn(input.timeZone ?? 'UTC', new Date(cutoff));
   const { workflowId } = workflowInfo();
   const claim = await surfacingFailure(claimInboxFiles({ inbox: input.inbox, claimId: workflowId, cutoff }));
-  const settle = (path: string, failure?: string) => settleInboxFile({ inbox: input.inbox, path, day, ...(failure !== undefined && { failure }) });
+  const settle = (path: string, failure?: string) =>
+    settleInboxFile({ inbox: input.inbox, path, day, ...(failure !== undefined && { failure }) });
   const processed: string[] = [];
   const failed: IngestInboxSummary['failed'] = [];
   for (const { path, reason } of claim.unrecognized) {
@@ -52,7 +61,13 @@ export async function ingestInbox(input: IngestInboxInput): Promise<IngestInboxS
   const outcomes: IngestOutcome[] = [];
   for (const [index, file] of claim.files.entries()) {
     try {
-      outcomes.push(await ingestFile({ file, batchId: `${workflowId}-inbox${index}`.replace(/[^A-Za-z0-9_.:@-]/g, '_'), athleteId: input.athleteId }));
+      outcomes.push(
+        await ingestFile({
+          file,
+          batchId: `${workflowId}-inbox${index}`.replace(/[^A-Za-z0-9_.:@-]/g, '_'),
+          athleteId: input.athleteId,
+        }),
+      );
       processed.push(await settle(file.path));
     } catch (error) {
       const reason = failureMessage(error);

@@ -12,8 +12,8 @@ interface Common {
   optional?: boolean;
 }
 export type FieldSchema = Common &
+  /** `valid` adds a rule of its own (a zone, a path), described by `expected` in the message */
   (
-    /** `valid` adds a rule of its own (a zone, a path), described by `expected` in the message */
     | { type: 'string'; minLength?: number; maxLength: number; valid?: (text: string) => boolean; expected?: string }
     | { type: 'integer' | 'number'; min: number; max: number }
     | { type: 'boolean' }
@@ -40,10 +40,9 @@ class Problems {
 
 /** A value as a problem quotes it: JSON, cut short. */
 export function show(value: unknown): string {
-  const text = value === undefined ? 'undefined' : JSON.stringify(value) ?? String(value);
+  const text = value === undefined ? 'undefined' : (JSON.stringify(value) ?? String(value));
   return text.length <= 40 ? text : `${text.slice(0, 37)}…`;
 }
-
 
 function typeName(value: unknown): string {
   if (value === null) return 'null';
@@ -59,19 +58,25 @@ function isExistingDate(text: string): boolean {
 }
 
 function checkField(path: string, schema: FieldSchema, value: unknown, problems: Problems): void {
-  const wrongType = (expected: string) => problems.add(`${path} must be ${expected}, got ${typeName(value)} ${show(value)}`);
+  const wrongType = (expected: string) =>
+    problems.add(`${path} must be ${expected}, got ${typeName(value)} ${show(value)}`);
   switch (schema.type) {
     case 'string':
       if (typeof value !== 'string') return wrongType('a string');
       if (value.length < (schema.minLength ?? 1) || value.length > schema.maxLength) {
-        problems.add(`${path} must be ${schema.minLength ?? 1}–${schema.maxLength} characters long, got ${value.length}`);
-      } else if (schema.valid && !schema.valid(value)) problems.add(`${path} must be ${schema.expected ?? 'valid'}, got ${show(value)}`);
+        problems.add(
+          `${path} must be ${schema.minLength ?? 1}–${schema.maxLength} characters long, got ${value.length}`,
+        );
+      } else if (schema.valid && !schema.valid(value))
+        problems.add(`${path} must be ${schema.expected ?? 'valid'}, got ${show(value)}`);
       return;
     case 'integer':
     case 'number': {
-      const ok = typeof value === 'number' && (schema.type === 'integer' ? Number.isSafeInteger(value) : Number.isFinite(value));
+      const ok =
+        typeof value === 'number' && (schema.type === 'integer' ? Number.isSafeInteger(value) : Number.isFinite(value));
       if (!ok) return wrongType(schema.type === 'integer' ? 'a whole number' : 'a number');
-      if ((value as number) < schema.min || (value as number) > schema.max) problems.add(`${path} must be within ${schema.min}–${schema.max}, got ${show(value)}`);
+      if ((value as number) < schema.min || (value as number) > schema.max)
+        problems.add(`${path} must be within ${schema.min}–${schema.max}, got ${show(value)}`);
       return;
     }
     case 'boolean':
@@ -79,7 +84,8 @@ function checkField(path: string, schema: FieldSchema, value: unknown, problems:
       return;
     case 'date':
       if (typeof value !== 'string' || !isExistingDate(value)) return wrongType('an existing date YYYY-MM-DD');
-      if (value < schema.min || value > schema.max) problems.add(`${path} must be within ${schema.min}–${schema.max}, got ${value}`);
+      if (value < schema.min || value > schema.max)
+        problems.add(`${path} must be within ${schema.min}–${schema.max}, got ${value}`);
       return;
     case 'array':
       return checkArray(path, schema, value, problems);
@@ -90,10 +96,17 @@ function checkField(path: string, schema: FieldSchema, value: unknown, problems:
   }
 }
 
-function checkArray(path: string, schema: Extract<FieldSchema, { type: 'array' }>, value: unknown, problems: Problems): void {
+function checkArray(
+  path: string,
+  schema: Extract<FieldSchema, { type: 'array' }>,
+  value: unknown,
+  problems: Problems,
+): void {
   if (!Array.isArray(value)) return problems.add(`${path} must be a list, got ${typeName(value)} ${show(value)}`);
   if (value.length < (schema.minItems ?? 0) || value.length > schema.maxItems) {
-    return problems.add(`${path} must hold ${schema.minItems ?? 0}–${schema.maxItems} items, got ${thousands(value.length)}`);
+    return problems.add(
+      `${path} must hold ${schema.minItems ?? 0}–${schema.maxItems} items, got ${thousands(value.length)}`,
+    );
   }
   for (const [i, item] of value.entries()) checkField(`${path}[${i}]`, schema.items, item, problems);
 }
@@ -130,7 +143,9 @@ function checkObject(path: string, fields: ObjectSchema, value: unknown, problem
   for (const key of Object.keys(record)) {
     if (Object.hasOwn(fields, key)) continue;
     const like = nearest(key, known);
-    problems.add(`unknown key ${show(path ? `${path}.${key}` : key)}${like ? ` (did you mean ${show(like)}?)` : ''}; known: ${known.join(', ')}`);
+    problems.add(
+      `unknown key ${show(path ? `${path}.${key}` : key)}${like ? ` (did you mean ${show(like)}?)` : ''}; known: ${known.join(', ')}`,
+    );
   }
   for (const [key, schema] of Object.entries(fields)) {
     const fieldPath = path ? `${path}.${key}` : key;
@@ -165,10 +180,20 @@ function fail(workflow: string, problems: Problems, usage: string): never {
 }
 
 /** An id typed by a person: no surrounding blanks, no control characters. */
-export const ID = { type: 'string', maxLength: 256, valid: (t: string) => t.trim() === t && !/[\u0000-\u001f\u007f]/.test(t), expected: 'an id without blanks around it or control characters' } as const;
+export const ID = {
+  type: 'string',
+  maxLength: 256,
+  valid: (t: string) => t.trim() === t && !/[\u0000-\u001f\u007f]/.test(t),
+  expected: 'an id without blanks around it or control characters',
+} as const;
 
 /** An ISO 8601 time with a date part, e.g. 2026-11-25T06:00:00Z. */
-export const ISO_TIME = { type: 'string', maxLength: 40, valid: (t: string) => /^\d{4}-\d{2}-\d{2}T/.test(t) && !Number.isNaN(Date.parse(t)), expected: 'an ISO time such as 2026-11-25T06:00:00Z' } as const;
+export const ISO_TIME = {
+  type: 'string',
+  maxLength: 40,
+  valid: (t: string) => /^\d{4}-\d{2}-\d{2}T/.test(t) && !Number.isNaN(Date.parse(t)),
+  expected: 'an ISO time such as 2026-11-25T06:00:00Z',
+} as const;
 
 /** The range of ClickHouse's Date: a date outside it is stored as another date without an error. */
 export const STORABLE_DATES = { min: '1970-01-01', max: '2149-06-06' } as const;

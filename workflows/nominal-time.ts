@@ -14,7 +14,12 @@ export function nominalTime(): Date {
 
 /** YYYY-MM-DD of `time` in an IANA zone (Intl is deterministic for fixed inputs, so safe in workflow code). */
 export function dateIn(timeZone: string, time: Date): string {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(time);
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(time);
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')}`;
 }

@@ -21,7 +21,8 @@ const PROMOTE_INPUT: ObjectSchema = {
 const PROMOTE_USAGE = '{"version": 3, "reason": "reviewed"} or {"rollback": true}';
 
 const { promoteModel: changeChampion } = proxyActivities<MlActivities>({
-  startToCloseTimeout: '1 minute', retry: { maximumAttempts: 5, nonRetryableErrorTypes: [INVALID_INPUT] },
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: [INVALID_INPUT] },
 });
 
 /** Sets the time estimator's champion by hand (no gate): a version, or back to the previous champion. */
@@ -31,8 +32,12 @@ export async function promoteModel(rawInput: PromoteModelInput): Promise<AliasCh
   const rollback = input.rollback === true;
   if (byVersion === rollback) failInput('promoteModel', ['give either a version or rollback: true'], PROMOTE_USAGE);
   const { workflowId, runId } = workflowInfo();
-  return surfacingFailure(changeChampion({
-    ...(byVersion ? { version: input.version! } : { rollback: true }),
-    changeId: `${workflowId}/${runId}`, changedBy: `promoteModel ${workflowId}`, reason: input.reason ?? (rollback ? 'rollback' : 'manual promotion'),
-  }));
+  return surfacingFailure(
+    changeChampion({
+      ...(byVersion ? { version: input.version! } : { rollback: true }),
+      changeId: `${workflowId}/${runId}`,
+      changedBy: `promoteModel ${workflowId}`,
+      reason: input.reason ?? (rollback ? 'rollback' : 'manual promotion'),
+    }),
+  );
 }

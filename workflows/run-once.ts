@@ -27,7 +27,9 @@ export async function runWorkflowOnce<T>(request: RunOnceInput, timeout: Duratio
     if (error instanceof ActivityFailure && error.cause instanceof TimeoutFailure) {
       throw ApplicationFailure.nonRetryable(
         `${request.workflowId} (${request.workflowType} on task queue ${request.taskQueue}) did not finish within ${String(timeout)}: ` +
-          'see it in the Temporal UI; is a worker polling that task queue?', NOT_READY);
+          'see it in the Temporal UI; is a worker polling that task queue?',
+        NOT_READY,
+      );
     }
     throw error;
   }
@@ -40,11 +42,17 @@ export const featureRunId = (asOf: string) => `feature-pipeline-${asOf}`;
  * 06:00 schedule, a manual trigger), reuses one that succeeded, and fails with a clear message when it fails or
  * does not finish within `timeout`. For any workflow that needs the day's features first (batch inference).
  */
-export function featuresFor(asOf: string, options: { taskQueue?: string; timeout?: Duration } = {}): Promise<FeaturePipelineSummary> {
-  return runWorkflowOnce<FeaturePipelineSummary>({
-    workflowType: 'featurePipeline',
-    workflowId: featureRunId(asOf),
-    taskQueue: options.taskQueue ?? FEATURE_TASK_QUEUE,
-    args: [{ asOf }],
-  }, options.timeout ?? '3 hours');
+export function featuresFor(
+  asOf: string,
+  options: { taskQueue?: string; timeout?: Duration } = {},
+): Promise<FeaturePipelineSummary> {
+  return runWorkflowOnce<FeaturePipelineSummary>(
+    {
+      workflowType: 'featurePipeline',
+      workflowId: featureRunId(asOf),
+      taskQueue: options.taskQueue ?? FEATURE_TASK_QUEUE,
+      args: [{ asOf }],
+    },
+    options.timeout ?? '3 hours',
+  );
 }

@@ -40,21 +40,33 @@ export async function scheduledRun(input: ScheduledRunInput): Promise<ScheduledR
   const workflowId = `${input.idPrefix}-${asOf}`;
   log.info('Scheduled run', { asOf, child: workflowId, nominalTime: nominalTime().toISOString() });
   const args = [input.passAsOf === false ? { ...input.input } : { ...input.input, asOf }];
-  const result = await runWorkflowOnce({ workflowType: input.workflowType, workflowId, taskQueue: input.taskQueue, args }, input.waitTimeout as Duration | undefined);
+  const result = await runWorkflowOnce(
+    { workflowType: input.workflowType, workflowId, taskQueue: input.taskQueue, args },
+    input.waitTimeout as Duration | undefined,
+  );
   return { asOf, workflowId, result };
 }
 
 const SCHEMA: ObjectSchema = {
   workflowType: { type: 'string', maxLength: 200 },
   taskQueue: { type: 'string', maxLength: 200 },
-  idPrefix: { type: 'string', maxLength: 100, valid: (t) => /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(t), expected: 'letters, digits, _ . - (e.g. feature-pipeline)' },
+  idPrefix: {
+    type: 'string',
+    maxLength: 100,
+    valid: (t) => /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(t),
+    expected: 'letters, digits, _ . - (e.g. feature-pipeline)',
+  },
   timeZone: { type: 'string', maxLength: 64, valid: isTimeZone, expected: 'an IANA time zone (e.g. Europe/Paris)' },
   input: { type: 'object', optional: true },
   passAsOf: { type: 'boolean', optional: true },
   asOf: { type: 'date', ...STORABLE_DATES, optional: true },
   waitTimeout: {
-    type: 'string', maxLength: 40, optional: true, expected: 'a duration such as "30 minutes" or "2h"',
+    type: 'string',
+    maxLength: 40,
+    optional: true,
+    expected: 'a duration such as "30 minutes" or "2h"',
     valid: (t) => /^\d+(\.\d+)?\s*(ms|s|seconds?|m|minutes?|h|hours?|d|days?)$/.test(t),
   },
 };
-const USAGE = '{"workflowType": "featurePipeline", "taskQueue": "feature-engineering", "idPrefix": "feature-pipeline", "timeZone": "UTC"}';
+const USAGE =
+  '{"workflowType": "featurePipeline", "taskQueue": "feature-engineering", "idPrefix": "feature-pipeline", "timeZone": "UTC"}';

@@ -38,8 +38,18 @@ export interface TrainTimeEstimatorSummary {
 const number = { type: 'number', optional: true, min: 0, max: 1e9 } as const;
 const integer = { type: 'integer', optional: true, min: 0, max: 1e9 } as const;
 const PARAMS: Record<keyof GbdtParams, ObjectSchema[string]> = {
-  nTrees: integer, maxDepth: integer, maxLeaves: integer, learningRate: number, l2: number, minChildWeight: number,
-  subsample: number, colsampleByTree: number, maxBins: integer, earlyStoppingRounds: integer, seed: integer, threads: integer,
+  nTrees: integer,
+  maxDepth: integer,
+  maxLeaves: integer,
+  learningRate: number,
+  l2: number,
+  minChildWeight: number,
+  subsample: number,
+  colsampleByTree: number,
+  maxBins: integer,
+  earlyStoppingRounds: integer,
+  seed: integer,
+  threads: integer,
 };
 const TRAIN_INPUT: ObjectSchema = {
   asOf: { type: 'date', optional: true, ...STORABLE_DATES },
@@ -48,12 +58,27 @@ const TRAIN_INPUT: ObjectSchema = {
   validWeeks: { type: 'integer', optional: true, min: 1, max: 52 },
   margin: { type: 'number', optional: true, min: 0, max: 0.9 },
 };
-const TRAIN_USAGE = '{"asOf": "2026-11-01", "params": {"nTrees": 300, "maxDepth": 6}, "testWeeks": 4, "validWeeks": 4, "margin": 0.02} (every field optional)';
+const TRAIN_USAGE =
+  '{"asOf": "2026-11-01", "params": {"nTrees": 300, "maxDepth": 6}, "testWeeks": 4, "validWeeks": 4, "margin": 0.02} (every field optional)';
 
-const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: [INVALID_INPUT] };
-const { resolveMlAsOf, buildTrainingSet, applyPromotionGate, recordMlRun } = proxyActivities<MlActivities>({ startToCloseTimeout: '30 minutes', heartbeatTimeout: '1 minute', retry });
+const retry = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  maximumAttempts: 5,
+  nonRetryableErrorTypes: [INVALID_INPUT],
+};
+const { resolveMlAsOf, buildTrainingSet, applyPromotionGate, recordMlRun } = proxyActivities<MlActivities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
+  retry,
+});
 // Training heartbeats once per tree; a tree of a large set can take a while on a busy machine.
-const { trainCandidate } = proxyActivities<MlActivities>({ startToCloseTimeout: '4 hours', heartbeatTimeout: '3 minutes', retry });
+const { trainCandidate } = proxyActivities<MlActivities>({
+  startToCloseTimeout: '4 hours',
+  heartbeatTimeout: '3 minutes',
+  retry,
+});
 
 /** training set → train (heartbeats: iteration, validation loss) → evaluate vs baseline and champion → ONNX + parity → register → gate. */
 export async function trainTimeEstimator(rawInput: TrainTimeEstimatorInput = {}): Promise<TrainTimeEstimatorSummary> {
@@ -64,31 +89,82 @@ export async function trainTimeEstimator(rawInput: TrainTimeEstimatorInput = {})
   const params = input.params ?? {};
   const startedAt = new Date().toISOString();
   const run = {
-    runId, status: 'running' as const, params, metrics: {}, trainingSetId, featureSet: '', features: [] as string[], featureRunId: '',
-    featureWatermark: '', stepSeconds: {} as Record<string, number>, modelVersion: 0, promoted: false, error: '', startedAt,
+    runId,
+    status: 'running' as const,
+    params,
+    metrics: {},
+    trainingSetId,
+    featureSet: '',
+    features: [] as string[],
+    featureRunId: '',
+    featureWatermark: '',
+    stepSeconds: {} as Record<string, number>,
+    modelVersion: 0,
+    promoted: false,
+    error: '',
+    startedAt,
   };
   await recordMlRun(run);
   try {
     let started = Date.now();
-    const spec = await surfacingFailure(buildTrainingSet({ trainingSetId, asOf, split: { testWeeks: input.testWeeks ?? 4, validWeeks: input.validWeeks ?? 4 } }));
-    Object.assign(run, { featureSet: spec.featureSet, features: spec.featureDefinitions, featureRunId: spec.featureRunId, featureWatermark: spec.featureWatermark });
+    const spec = await surfacingFailure(
+      buildTrainingSet({
+        trainingSetId,
+        asOf,
+        split: { testWeeks: input.testWeeks ?? 4, validWeeks: input.validWeeks ?? 4 },
+      }),
+    );
+    Object.assign(run, {
+      featureSet: spec.featureSet,
+      features: spec.featureDefinitions,
+      featureRunId: spec.featureRunId,
+      featureWatermark: spec.featureWatermark,
+    });
     const trainingSetSeconds = (Date.now() - started) / 1000;
     const candidate: CandidateSummary = await surfacingFailure(trainCandidate({ runId, trainingSetId, params }));
     started = Date.now();
     const test = candidate.metrics.test;
     const gate = await applyPromotionGate({
-      candidate: test.model, baseline: test.baseline, champion: candidate.champion, championUnscorable: candidate.championUnscorable,
-      margin: input.margin ?? 0.02, version: candidate.version, changeId: `${workflowId}/${runId}/gate`, changedBy: `trainTimeEstimator ${workflowId}`,
+      candidate: test.model,
+      baseline: test.baseline,
+      champion: candidate.champion,
+      championUnscorable: candidate.championUnscorable,
+      margin: input.margin ?? 0.02,
+      version: candidate.version,
+      changeId: `${workflowId}/${runId}/gate`,
+      changedBy: `trainTimeEstimator ${workflowId}`,
     });
-    const secondsPerStep = { trainingSet: trainingSetSeconds, ...candidate.stepSeconds, gate: (Date.now() - started) / 1000 };
-    Object.assign(run, { status: 'succeeded', params: candidate.params ?? params, metrics: { ...candidate.metrics, champion: candidate.champion, gate: gate.reasons }, stepSeconds: secondsPerStep, modelVersion: candidate.version, promoted: gate.promoted });
+    const secondsPerStep = {
+      trainingSet: trainingSetSeconds,
+      ...candidate.stepSeconds,
+      gate: (Date.now() - started) / 1000,
+    };
+    Object.assign(run, {
+      status: 'succeeded',
+      params: candidate.params ?? params,
+      metrics: { ...candidate.metrics, champion: candidate.champion, gate: gate.reasons },
+      stepSeconds: secondsPerStep,
+      modelVersion: candidate.version,
+      promoted: gate.promoted,
+    });
     await recordMlRun(run);
     return {
-      runId, asOf, trainingSetId, rows: { train: spec.splits.train.rows, valid: spec.splits.valid.rows, test: spec.splits.test.rows },
-      version: candidate.version, promoted: gate.promoted, gate: gate.reasons,
-      holdout: { model: test.model, baseline: test.baseline, ...(candidate.champion && { champion: candidate.champion }) },
+      runId,
+      asOf,
+      trainingSetId,
+      rows: { train: spec.splits.train.rows, valid: spec.splits.valid.rows, test: spec.splits.test.rows },
+      version: candidate.version,
+      promoted: gate.promoted,
+      gate: gate.reasons,
+      holdout: {
+        model: test.model,
+        baseline: test.baseline,
+        ...(candidate.champion && { champion: candidate.champion }),
+      },
       maeBelowBaselinePct: 100 * (1 - test.model.mae_s / test.baseline.mae_s),
-      trees: candidate.trees, parityMaxRelError: candidate.parityMaxRelError, secondsPerStep,
+      trees: candidate.trees,
+      parityMaxRelError: candidate.parityMaxRelError,
+      secondsPerStep,
     };
   } catch (error) {
     await recordMlRun({ ...run, status: 'failed', error: error instanceof Error ? error.message : String(error) });

@@ -9,4 +9,13 @@ import { deletions } from './0008_deletions.js';
 import { timeEstimator } from './0009_time_estimator.js';
 
 /** Applied in this order; append only, never edit one that has shipped. */
-export const migrations: Migration[] = [rawData, featurePipeline, activityFeatures, athleteFeatures, generator, streamUploadFiles, deletions, timeEstimator];
+export const migrations: Migration[] = [
+  rawData,
+  featurePipeline,
+  activityFeatures,
+  athleteFeatures,
+  generator,
+  streamUploadFiles,
+  deletions,
+  timeEstimator,
+];

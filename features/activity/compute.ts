@@ -24,10 +24,7 @@ const SETTINGS = { max_bytes_before_external_group_by: String(512 * 1024 * 1024)
  * Idempotent: a re-run writes the same rows with the same version (computed_at is the run's recorded
  * start), and readers using FINAL see one row per activity. Returns the number of rows written.
  */
-export async function computeActivityFeatures(
-  ch: ClickHouse,
-  params: ActivityFeaturesParams,
-): Promise<number> {
+export async function computeActivityFeatures(ch: ClickHouse, params: ActivityFeaturesParams): Promise<number> {
   const query_params = { runId: params.runId, version: params.version, bucket: params.bucket };
   await deleteOrphanedRows(ch, query_params);
   await ch.client.command({ query: insertActivityFeaturesSql(ch.db), query_params, clickhouse_settings: SETTINGS });
@@ -46,6 +43,9 @@ async function deleteOrphanedRows(ch: ClickHouse, query_params: Record<string, u
   if (orphans.length === 0) return;
   await ch.client.command({
     query: deleteFeatureRowsSql(ch.db),
-    query_params: { athleteIds: [...new Set(orphans.map((o) => o.athlete_id))], activityIds: orphans.map((o) => o.activity_id) },
+    query_params: {
+      athleteIds: [...new Set(orphans.map((o) => o.athlete_id))],
+      activityIds: orphans.map((o) => o.activity_id),
+    },
   });
 }

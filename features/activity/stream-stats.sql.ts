@@ -56,7 +56,7 @@ const streamSeriesCte = `
       r.sport = 'run' AND has_altitude AS grade_adjusted,
       -- A missing altitude takes the previous reading (the next one before the first reading).
       arrayReverseFill(a -> NOT isNaN(a), arrayFill(a -> NOT isNaN(a), if(grade_adjusted, s.speed_altitude, []))) AS run_altitude,
-      ${perSecond('run_altitude', "if(grade_adjusted, speed_held, [])")} AS run_altitude_1hz,
+      ${perSecond('run_altitude', 'if(grade_adjusted, speed_held, [])')} AS run_altitude_1hz,
       arrayMap(v -> toFloat64(v), if(grade_adjusted, speed_1hz, [])) AS run_speed_1hz,
       ${gradePerSecond('run_altitude_1hz', 'arrayCumSum(run_speed_1hz)')} AS run_grade_1hz,
       arrayMap((v, g) -> v * ${minettiRunningCost('g')} / ${MINETTI_FLAT_COST}, run_speed_1hz, run_grade_1hz) AS grade_adjusted_1hz

@@ -33,10 +33,18 @@ export async function computeDailyFeatures(ch: ClickHouse, input: AthleteStepInp
  */
 async function pruneStaleRows(ch: ClickHouse, input: AthleteStepInput): Promise<void> {
   const params = stepParams(input);
-  const result = await ch.client.query({ query: athletesWithStaleRows(ch.db), query_params: params, format: 'JSONEachRow' });
+  const result = await ch.client.query({
+    query: athletesWithStaleRows(ch.db),
+    query_params: params,
+    format: 'JSONEachRow',
+  });
   const stale = await result.json<{ athlete_id: string; first_date: string }>();
   if (stale.length === 0) return;
-  const deleteParams = { ids: stale.map((s) => s.athlete_id), firsts: stale.map((s) => s.first_date), asOf: input.asOf };
+  const deleteParams = {
+    ids: stale.map((s) => s.athlete_id),
+    firsts: stale.map((s) => s.first_date),
+    asOf: input.asOf,
+  };
   for (const query of deleteStaleRows(ch.db)) await ch.client.command({ query, query_params: deleteParams });
 }
 
@@ -50,7 +58,12 @@ export function computeWeeklyFeatures(ch: ClickHouse, input: AthleteStepInput): 
   return runStep(ch, input, weeklyFeaturesSql, weeklyRowsWrittenSql);
 }
 
-async function runStep(ch: ClickHouse, input: AthleteStepInput, write: SqlBuilder, countWritten: SqlBuilder): Promise<number> {
+async function runStep(
+  ch: ClickHouse,
+  input: AthleteStepInput,
+  write: SqlBuilder,
+  countWritten: SqlBuilder,
+): Promise<number> {
   const params = stepParams(input);
   await ch.client.command({ query: write(ch.db), query_params: params });
   const result = await ch.client.query({ query: countWritten(ch.db), query_params: params, format: 'JSONEachRow' });

@@ -1,1 +1,6 @@
-export { computeDailyFeatures, computeRollingFeatures, computeWeeklyFeatures, type AthleteStepInput } from './compute.js';
+export {
+  computeDailyFeatures,
+  computeRollingFeatures,
+  computeWeeklyFeatures,
+  type AthleteStepInput,
+} from './compute.js';

@@ -8,7 +8,8 @@ import { scopedAthletesSql } from './athlete-scope.sql.js';
  */
 const TABLES = ATHLETE_VIEWS.map((v) => ({ table: v.table, date: v.eventDate, key: v.rowDateOf }));
 /** SQL: the key date of table `t.tbl` of the row that holds `day`. */
-const keyOf = (day: string) => `multiIf(${TABLES.map((spec) => `t.tbl = '${spec.table}', ${spec.key(day)}`).join(', ')}, ${day})`;
+const keyOf = (day: string) =>
+  `multiIf(${TABLES.map((spec) => `t.tbl = '${spec.table}', ${spec.key(day)}`).join(', ')}, ${day})`;
 
 /** Where a spine starts for an athlete without any activity up to as-of: nothing of theirs is kept. */
 const NO_SPINE = "toDate('2149-06-06')";
@@ -23,8 +24,10 @@ const NO_SPINE = "toDate('2149-06-06')";
  */
 export const athletesWithStaleRows = (db: Database) => `
   SELECT t.athlete_id AS athlete_id, any(if(f.athlete_id = '', ${NO_SPINE}, f.first_date)) AS first_date
-  FROM (${TABLES.map((spec) => `SELECT athlete_id, ${spec.date} AS d, '${spec.table}' AS tbl FROM ${db}.${spec.table} FINAL
-        WHERE athlete_id IN (${scopedAthletesSql(db)})`).join(' UNION ALL ')}) AS t
+  FROM (${TABLES.map(
+    (spec) => `SELECT athlete_id, ${spec.date} AS d, '${spec.table}' AS tbl FROM ${db}.${spec.table} FINAL
+        WHERE athlete_id IN (${scopedAthletesSql(db)})`,
+  ).join(' UNION ALL ')}) AS t
   LEFT JOIN (
     SELECT athlete_id, min(local_date) AS first_date FROM ${db}.activity_features FINAL
     WHERE athlete_id IN (${scopedAthletesSql(db)}) AND local_date <= {asOf:Date}
@@ -38,8 +41,10 @@ export const athletesWithStaleRows = (db: Database) => `
  * mutation whose condition reads the table it mutates does not finish on the embedded engine.
  */
 export const deleteStaleRows = (db: Database) =>
-  TABLES.map((spec) => `
+  TABLES.map(
+    (spec) => `
     DELETE FROM ${db}.${spec.table}
     WHERE athlete_id IN {ids:Array(String)}
       AND (${spec.date} < ${spec.key(`transform(athlete_id, {ids:Array(String)}, {firsts:Array(Date)}, ${NO_SPINE})`)}
-        OR ${spec.date} > ${spec.key('{asOf:Date}')})`);
+        OR ${spec.date} > ${spec.key('{asOf:Date}')})`,
+  );

@@ -19,10 +19,19 @@ const CHECKS = ['empty_keys', 'duplicate_keys', 'negative_load', 'zone_share_err
 
 /** Checks the rows written by the run with this version. */
 export async function checkFeatureTables(ch: ClickHouse, version: number): Promise<QualityReport> {
-  const result = await ch.client.query({ query: qualityFigures(ch.db), query_params: { version }, format: 'JSONEachRow' });
+  const result = await ch.client.query({
+    query: qualityFigures(ch.db),
+    query_params: { version },
+    format: 'JSONEachRow',
+  });
   const figures = await result.json<Record<string, string | number>>();
   const checks = figures.flatMap((f) =>
-    CHECKS.map((check) => ({ table: String(f.table_name), check, offending_rows: Number(f[check]), passed: Number(f[check]) === 0 })),
+    CHECKS.map((check) => ({
+      table: String(f.table_name),
+      check,
+      offending_rows: Number(f[check]),
+      passed: Number(f[check]) === 0,
+    })),
   );
   return {
     rows: Object.fromEntries(figures.map((f) => [String(f.table_name), Number(f.row_count)])),

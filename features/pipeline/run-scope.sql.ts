@@ -101,7 +101,6 @@ export const insertScope = (db: Database) => `
   HAVING from_date <= {asOf:Date} OR has_changes = 1
   )`;
 
-
 export const scopeRows = (db: Database) => `SELECT count() AS n FROM ${db}.feature_scope WHERE run_id = {runId:String}`;
 
 export const clearScope = (db: Database) => `DELETE FROM ${db}.feature_scope WHERE run_id = {runId:String}`;

@@ -4,7 +4,9 @@ import { updateRun } from './runs.sql.js';
 export type RunStatus = 'succeeded' | 'failed';
 
 export async function recordRunOutcome(
-  ch: ClickHouse, runId: string, outcome: { status: RunStatus; summary?: unknown; checks?: unknown; error?: string },
+  ch: ClickHouse,
+  runId: string,
+  outcome: { status: RunStatus; summary?: unknown; checks?: unknown; error?: string },
 ): Promise<void> {
   await ch.client.command({
     query: updateRun(ch.db),

@@ -54,14 +54,18 @@ export function readFitActivities(bytes: Uint8Array, options: FitReadOptions): F
     // A one-session file keeps the id it always had; legs of a multisport file are numbered from 1.
     const activityId = sessions.length === 1 ? base : `${base}-s${index + 1}`;
     const own = recordsOf[index]!;
-    return { activity: activityRow(session, own, { ...options, ...context, activityId, start }), samples: toSamples(own, start, activityId) };
+    return {
+      activity: activityRow(session, own, { ...options, ...context, activityId, start }),
+      samples: toSamples(own, start, activityId),
+    };
   });
 }
 
 /** A single-session file's activity; a multisport file is refused here (use readFitActivities). */
 export function readFitActivity(bytes: Uint8Array, options: FitReadOptions): FitActivity {
   const activities = readFitActivities(bytes, options);
-  if (activities.length > 1) throw new InvalidFitFileError(`FIT file has ${activities.length} sessions: read it with readFitActivities`);
+  if (activities.length > 1)
+    throw new InvalidFitFileError(`FIT file has ${activities.length} sessions: read it with readFitActivities`);
   return activities[0]!;
 }
 
@@ -123,10 +127,14 @@ function splitRecords(records: RecordMesg[], starts: Date[]): RecordMesg[][] {
 function decodeFit(bytes: Uint8Array): FitMessages {
   const decoder = new Decoder(Stream.fromByteArray(bytes));
   if (!decoder.isFIT()) {
-    throw new InvalidFitFileError(`not a FIT file (${bytes.length} bytes): no valid FIT header with the ".FIT" signature`);
+    throw new InvalidFitFileError(
+      `not a FIT file (${bytes.length} bytes): no valid FIT header with the ".FIT" signature`,
+    );
   }
   if (!decoder.checkIntegrity()) {
-    throw new InvalidFitFileError(`corrupt or truncated FIT file (${bytes.length} bytes): the size or CRC check failed`);
+    throw new InvalidFitFileError(
+      `corrupt or truncated FIT file (${bytes.length} bytes): the size or CRC check failed`,
+    );
   }
   // Options spelled out because the mapping below relies on them (Dates, enum names, scaled values).
   const { messages, errors } = decoder.read({
@@ -152,7 +160,10 @@ function requireActivityFile(fileId: FileIdMesg | undefined): void {
 
 function sessionStart(session: SessionMesg, records: RecordMesg[], index: number): Date {
   const start = asDate(session.startTime) ?? asDate(records[0]?.timestamp);
-  if (start === null) throw new InvalidFitFileError(`FIT session ${index + 1} has no start time${index === 0 ? ' and its first record no timestamp' : ''}`);
+  if (start === null)
+    throw new InvalidFitFileError(
+      `FIT session ${index + 1} has no start time${index === 0 ? ' and its first record no timestamp' : ''}`,
+    );
   return start;
 }
 

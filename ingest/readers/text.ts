@@ -32,7 +32,15 @@ async function* chunksOf(filePath: string, parseLine: LineParser): AsyncGenerato
     fd = openDataFile(filePath);
   } catch (error) {
     if (!(error instanceof UnreadableFileError)) throw error;
-    yield [{ locator: 'file', fields: null, text: JSON.stringify({ path: filePath }), parseError: error.message, rejectAs: 'unreadable_file' }];
+    yield [
+      {
+        locator: 'file',
+        fields: null,
+        text: JSON.stringify({ path: filePath }),
+        parseError: error.message,
+        rejectAs: 'unreadable_file',
+      },
+    ];
     return;
   }
   // A file stream read line by line: memory stays flat whatever the file size.
@@ -94,7 +102,9 @@ export function readCsv(filePath: string, keyColumns: readonly string[] = []): A
       cells = splitCsvLine(text);
     } catch (error) {
       if (!(error instanceof CsvLineError)) throw error;
-      return header ? { locator, fields: null, text, parseError: error.message } : headerError(locator, text, `CSV header: ${error.message}`);
+      return header
+        ? { locator, fields: null, text, parseError: error.message }
+        : headerError(locator, text, `CSV header: ${error.message}`);
     }
     if (!header) {
       header = cells.map((c) => c.trim());
@@ -112,7 +122,14 @@ export function readCsv(filePath: string, keyColumns: readonly string[] = []): A
 
 /** One record standing for the whole file, which is not read further. */
 function headerError(locator: string, text: string, problem: string): ParsedLine {
-  return { locator, fields: null, text, parseError: `${problem}; the file was not read`, rejectAs: 'malformed_header', last: true };
+  return {
+    locator,
+    fields: null,
+    text,
+    parseError: `${problem}; the file was not read`,
+    rejectAs: 'malformed_header',
+    last: true,
+  };
 }
 
 function headerProblem(header: string[], keyColumns: readonly string[]): string | undefined {
@@ -156,7 +173,9 @@ function plainCell(line: string, from: number, column: number): [string, number]
   const end = comma < 0 ? line.length : comma;
   const cell = line.slice(from, end);
   if (cell.includes('"')) {
-    throw new CsvLineError(`stray quote in column ${column}: a field with quotes must be quoted whole, its quotes doubled ("a ""b""")`);
+    throw new CsvLineError(
+      `stray quote in column ${column}: a field with quotes must be quoted whole, its quotes doubled ("a ""b""")`,
+    );
   }
   return [cell, end];
 }
@@ -174,7 +193,8 @@ function quotedCell(line: string, start: number, column: number): [string, numbe
       continue;
     }
     const end = skipSpaces(line, quote + 1);
-    if (end < line.length && line[end] !== ',') throw new CsvLineError(`text after the closing quote in column ${column}`);
+    if (end < line.length && line[end] !== ',')
+      throw new CsvLineError(`text after the closing quote in column ${column}`);
     return [cell, end];
   }
 }

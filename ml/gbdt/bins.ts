@@ -79,8 +79,15 @@ export function binColumns(features: Float32Array, nRows: number, nFeatures: num
  * Row-major histogram slots (offsets[f] + bin), the layout the histogram loop reads: one load per value, and a row's
  * features share cache lines. Uint16 holds up to 255 features of 256 bins.
  */
-export function slotRows(columns: Uint8Array, nRows: number, nFeatures: number, layout: BinLayout, shared = false): Uint16Array {
-  if (layout.offsets[nFeatures]! > 0xffff) throw new RangeError(`too many features for 16-bit histogram slots (${nFeatures})`);
+export function slotRows(
+  columns: Uint8Array,
+  nRows: number,
+  nFeatures: number,
+  layout: BinLayout,
+  shared = false,
+): Uint16Array {
+  if (layout.offsets[nFeatures]! > 0xffff)
+    throw new RangeError(`too many features for 16-bit histogram slots (${nFeatures})`);
   const size = nRows * nFeatures;
   const slots = shared ? new Uint16Array(new SharedArrayBuffer(size * 2)) : new Uint16Array(size);
   for (let f = 0; f < nFeatures; f++) {

@@ -95,7 +95,16 @@ export class TreeGrower {
     const sumH = this.nodes.h[c.node]!;
     const split =
       c.depth < p.maxDepth && sumH >= 2 * p.minChildWeight
-        ? bestSplit(c.hist, sumG, sumH, this.selected, this.layout.offsets, this.layout.valueBins, p.l2, p.minChildWeight)
+        ? bestSplit(
+            c.hist,
+            sumG,
+            sumH,
+            this.selected,
+            this.layout.offsets,
+            this.layout.valueBins,
+            p.l2,
+            p.minChildWeight,
+          )
         : null;
     if (split === null) this.pool.give(c.hist);
     else candidates.push({ ...c, split });

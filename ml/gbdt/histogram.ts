@@ -69,7 +69,12 @@ export class SerialHistograms implements HistogramBuilder {
 }
 
 /** parent -= child over the selected features: the sibling's histogram without touching its rows. */
-export function subtractHistogram(parent: Float64Array, child: Float64Array, selected: Int32Array, offsets: Int32Array): void {
+export function subtractHistogram(
+  parent: Float64Array,
+  child: Float64Array,
+  selected: Int32Array,
+  offsets: Int32Array,
+): void {
   for (let j = 0; j < selected.length; j++) {
     const f = selected[j]!;
     const end = offsets[f + 1]! << 1;

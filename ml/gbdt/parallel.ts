@@ -70,7 +70,10 @@ export class TwoThreadHistograms implements HistogramBuilder {
     this.selected = new Int32Array(new SharedArrayBuffer(nFeatures * 4));
     this.hist = sharedArray(Float64Array, offsets[nFeatures]! * 2);
     const { ctrl, selected, hist } = this;
-    this.worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { ctrl, slots, grad, idx, selected, hist, nFeatures } });
+    this.worker = new Worker(HELPER_SOURCE, {
+      eval: true,
+      workerData: { ctrl, slots, grad, idx, selected, hist, nFeatures },
+    });
     this.worker.unref();
   }
 

@@ -25,11 +25,13 @@ export const MAX_BINS = 255;
 /** Merges overrides over the defaults and checks every value; all problems are reported at once. */
 export function resolveParams(overrides: Partial<GbdtParams> = {}): Required<GbdtParams> {
   const p: Required<GbdtParams> = { ...DEFAULT_PARAMS };
-  for (const [key, value] of Object.entries(overrides)) if (value !== undefined) (p as unknown as Record<string, unknown>)[key] = value;
+  for (const [key, value] of Object.entries(overrides))
+    if (value !== undefined) (p as unknown as Record<string, unknown>)[key] = value;
   const problems: string[] = [];
   const intIn = (name: keyof GbdtParams, min: number, max: number) => {
     const v = p[name];
-    if (!Number.isInteger(v) || v < min || v > max) problems.push(`${name} must be an integer in ${min}..${max} (got ${v})`);
+    if (!Number.isInteger(v) || v < min || v > max)
+      problems.push(`${name} must be an integer in ${min}..${max} (got ${v})`);
   };
   const realIn = (name: keyof GbdtParams, min: number, max: number, minOpen = false) => {
     const v = p[name];
@@ -58,9 +60,12 @@ export function resolveParams(overrides: Partial<GbdtParams> = {}): Required<Gbd
 export function checkDataset(d: Dataset, role: string, nFeatures?: number): void {
   const problems: string[] = [];
   if (!Number.isInteger(d.nRows) || d.nRows < 1) problems.push(`nRows must be a positive integer (got ${d.nRows})`);
-  if (!Number.isInteger(d.nFeatures) || d.nFeatures < 1) problems.push(`nFeatures must be a positive integer (got ${d.nFeatures})`);
-  if (nFeatures !== undefined && d.nFeatures !== nFeatures) problems.push(`has ${d.nFeatures} features, the training set ${nFeatures}`);
-  if (d.features.length !== d.nRows * d.nFeatures) problems.push(`features hold ${d.features.length} values, expected nRows × nFeatures = ${d.nRows * d.nFeatures}`);
+  if (!Number.isInteger(d.nFeatures) || d.nFeatures < 1)
+    problems.push(`nFeatures must be a positive integer (got ${d.nFeatures})`);
+  if (nFeatures !== undefined && d.nFeatures !== nFeatures)
+    problems.push(`has ${d.nFeatures} features, the training set ${nFeatures}`);
+  if (d.features.length !== d.nRows * d.nFeatures)
+    problems.push(`features hold ${d.features.length} values, expected nRows × nFeatures = ${d.nRows * d.nFeatures}`);
   if (d.labels.length !== d.nRows) problems.push(`labels hold ${d.labels.length} values, expected nRows = ${d.nRows}`);
   const bad = d.labels.findIndex((y) => !Number.isFinite(y));
   if (bad >= 0) problems.push(`label of row ${bad} is not a finite number (${d.labels[bad]})`);

@@ -10,7 +10,9 @@ const BLOCK_ROWS = 2048;
 export function predict(model: GbdtModel, features: Float32Array, nRows: number): Float64Array {
   const nf = model.nFeatures;
   if (!Number.isInteger(nRows) || nRows < 0 || features.length !== nRows * nf) {
-    throw new RangeError(`predict: features hold ${features.length} values, expected nRows (${nRows}) × nFeatures (${nf})`);
+    throw new RangeError(
+      `predict: features hold ${features.length} values, expected nRows (${nRows}) × nFeatures (${nf})`,
+    );
   }
   const out = new Float64Array(nRows).fill(model.baseScore);
   for (let start = 0; start < nRows; start += BLOCK_ROWS) {

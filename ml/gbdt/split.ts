@@ -83,5 +83,12 @@ export function bestSplit(
     }
   }
   if (bestFeature < 0) return null;
-  return { gain: bestGain, feature: bestFeature, bin: bestBin, missingLeft: bestMissingLeft, leftG: bestG, leftH: bestH };
+  return {
+    gain: bestGain,
+    feature: bestFeature,
+    bin: bestBin,
+    missingLeft: bestMissingLeft,
+    leftG: bestG,
+    leftH: bestH,
+  };
 }

@@ -43,13 +43,19 @@ function labelsOf(ch: ClickHouse, input: ScoreBatchInput) {
  * point-in-time lookup, as in training), into `predictions` and, for completed activities, `prediction_errors`.
  * Rows are keyed by model version, as-of date and id: a re-run replaces its rows. Returns rows scored.
  */
-export async function scoreBatch(ch: ClickHouse, input: ScoreBatchInput, onChunk: (rows: number) => void): Promise<number> {
+export async function scoreBatch(
+  ch: ClickHouse,
+  input: ScoreBatchInput,
+  onChunk: (rows: number) => void,
+): Promise<number> {
   const loaded = await loadModel(ch, input.model, input.version);
   const inputs = modelInputs(featureDefinitions(FEATURE_SET));
   const names = inputs.map((i) => i.name);
   const built = inputs.map((i) => i.definition);
   if (JSON.stringify(built) !== JSON.stringify(loaded.inputSchema.featureDefinitions)) {
-    throw new InferenceError(`${input.model} v${input.version} was trained on [${loaded.inputSchema.featureDefinitions.join(', ')}]; the features now are [${built.join(', ')}]: train a new version.`);
+    throw new InferenceError(
+      `${input.model} v${input.version} was trained on [${loaded.inputSchema.featureDefinitions.join(', ')}]; the features now are [${built.join(', ')}]: train a new version.`,
+    );
   }
   const labels = labelsOf(ch, input);
   // Ordered by ClickHouse, so the last row's id is where the next chunk starts (its string order, not JavaScript's).
@@ -58,8 +64,15 @@ export async function scoreBatch(ch: ClickHouse, input: ScoreBatchInput, onChunk
   let total = 0;
   for (;;) {
     const result = await ch.client.query({
-      query: sql, format: 'JSONEachRow',
-      query_params: { labelsFrom: labels.from, labelsTo: labels.to, medianBefore: input.asOf, after, limit: input.chunkRows },
+      query: sql,
+      format: 'JSONEachRow',
+      query_params: {
+        labelsFrom: labels.from,
+        labelsTo: labels.to,
+        medianBefore: input.asOf,
+        after,
+        limit: input.chunkRows,
+      },
     });
     const rows = await result.json<InputRow>();
     if (rows.length === 0) return total;
@@ -73,26 +86,48 @@ export async function scoreBatch(ch: ClickHouse, input: ScoreBatchInput, onChunk
 
 function toMatrix(rows: InputRow[], nFeatures: number): Float32Array {
   const matrix = new Float32Array(rows.length * nFeatures);
-  rows.forEach((r, i) => r.features.forEach((v, j) => { matrix[i * nFeatures + j] = v === null ? NaN : v; }));
+  rows.forEach((r, i) =>
+    r.features.forEach((v, j) => {
+      matrix[i * nFeatures + j] = v === null ? NaN : v;
+    }),
+  );
   return matrix;
 }
 
 async function write(ch: ClickHouse, input: ScoreBatchInput, rows: InputRow[], predicted: Float64Array): Promise<void> {
   const predictedAt = new Date().toISOString().replace('T', ' ').replace('Z', '');
-  const common = { model_name: input.model, model_version: input.version, as_of: input.asOf, run_id: input.runId, predicted_at: predictedAt };
+  const common = {
+    model_name: input.model,
+    model_version: input.version,
+    as_of: input.asOf,
+    run_id: input.runId,
+    predicted_at: predictedAt,
+  };
   await ch.client.insert({
-    table: `${ch.db}.predictions`, format: 'JSONEachRow',
+    table: `${ch.db}.predictions`,
+    format: 'JSONEachRow',
     values: rows.map((r, i) => ({
-      ...common, kind: input.kind, target_id: r.row_id, athlete_id: r.athlete_id, target_date: r.label_date,
-      predicted_s: predicted[i], feature_hash: r.feature_hash,
+      ...common,
+      kind: input.kind,
+      target_id: r.row_id,
+      athlete_id: r.athlete_id,
+      target_date: r.label_date,
+      predicted_s: predicted[i],
+      feature_hash: r.feature_hash,
     })),
   });
   if (input.kind !== 'activity') return;
   await ch.client.insert({
-    table: `${ch.db}.prediction_errors`, format: 'JSONEachRow',
+    table: `${ch.db}.prediction_errors`,
+    format: 'JSONEachRow',
     values: rows.map((r, i) => ({
-      ...common, activity_id: r.row_id, athlete_id: r.athlete_id, activity_date: r.label_date,
-      actual_s: r.target_s, predicted_s: predicted[i], error_s: predicted[i]! - Number(r.target_s),
+      ...common,
+      activity_id: r.row_id,
+      athlete_id: r.athlete_id,
+      activity_date: r.label_date,
+      actual_s: r.target_s,
+      predicted_s: predicted[i],
+      error_s: predicted[i]! - Number(r.target_s),
     })),
   });
 }

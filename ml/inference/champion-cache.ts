@@ -21,7 +21,13 @@ export async function loadModel(ch: ClickHouse, model: string, version: number):
   const key = `${model}@${version}#${stored.sha256}`;
   let entry = loaded.get(key);
   if (!entry) {
-    entry = (async () => ({ model, version, sha256: stored.sha256, inputSchema: stored.inputSchema, scorer: await OnnxScorer.create(await readOnnx(ch, model, version)) }))();
+    entry = (async () => ({
+      model,
+      version,
+      sha256: stored.sha256,
+      inputSchema: stored.inputSchema,
+      scorer: await OnnxScorer.create(await readOnnx(ch, model, version)),
+    }))();
     loaded.set(key, entry);
     entry.catch(() => loaded.delete(key));
     await evictBeyond(KEEP);

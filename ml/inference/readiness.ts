@@ -16,15 +16,22 @@ export interface InferenceReadiness {
  */
 export async function checkInferenceReady(ch: ClickHouse, model: string, asOf: string): Promise<InferenceReadiness> {
   const version = await currentAlias(ch, model, CHAMPION);
-  if (version === undefined) throw new InferenceError(`No champion for ${model}: run trainTimeEstimator (its gate promotes a good model) or promoteModel first.`);
+  if (version === undefined)
+    throw new InferenceError(
+      `No champion for ${model}: run trainTimeEstimator (its gate promotes a good model) or promoteModel first.`,
+    );
   const query = async <T>(sql: string) => (await ch.client.query({ query: sql, format: 'JSONEachRow' })).json<T>();
   const [run] = await query<{ run_id: string; as_of: string; watermark: string }>(latestFeatureRun(ch.db));
   if (!run || run.as_of < asOf) {
-    throw new InferenceError(`Features for ${asOf} are missing (newest feature run: ${run ? `as of ${run.as_of}` : 'none'}): run featurePipeline with asOf ${asOf} first.`);
+    throw new InferenceError(
+      `Features for ${asOf} are missing (newest feature run: ${run ? `as of ${run.as_of}` : 'none'}): run featurePipeline with asOf ${asOf} first.`,
+    );
   }
   const [raw] = await query<{ watermark: string }>(currentWatermark(ch.db));
   if (raw && raw.watermark > run.watermark) {
-    throw new InferenceError(`Features are older than the raw data (feature run ${run.run_id} saw data up to ${run.watermark}, raw data reaches ${raw.watermark}): run featurePipeline first.`);
+    throw new InferenceError(
+      `Features are older than the raw data (feature run ${run.run_id} saw data up to ${run.watermark}, raw data reaches ${raw.watermark}): run featurePipeline first.`,
+    );
   }
   return { version, featureRunId: run.run_id, featureAsOf: run.as_of };
 }

@@ -26,14 +26,18 @@ export function toOnnx(model: GbdtModel, options: OnnxExportOptions = {}): Uint8
   const inputName = options.inputName ?? 'features';
   const outputName = options.outputName ?? 'predictions';
   if (options.featureNames && options.featureNames.length !== model.nFeatures) {
-    throw new RangeError(`toOnnx: ${options.featureNames.length} feature names for a model of ${model.nFeatures} features`);
+    throw new RangeError(
+      `toOnnx: ${options.featureNames.length} feature names for a model of ${model.nFeatures} features`,
+    );
   }
   const cast = onnx.NodeProto.create({
     name: 'to_double',
     opType: 'Cast',
     input: [inputName],
     output: [`${inputName}_f64`],
-    attribute: [onnx.AttributeProto.create({ name: 'to', type: AttributeType.INT, i: onnx.TensorProto.DataType.DOUBLE })],
+    attribute: [
+      onnx.AttributeProto.create({ name: 'to', type: AttributeType.INT, i: onnx.TensorProto.DataType.DOUBLE }),
+    ],
   });
   const ensemble = onnx.NodeProto.create({
     name: 'time_estimator',
@@ -70,7 +74,12 @@ export function toOnnx(model: GbdtModel, options: OnnxExportOptions = {}): Uint8
 /** The flat node and leaf ("target") lists TreeEnsembleRegressor wants, tree by tree, nodes in our order. */
 function ensembleAttributes(model: GbdtModel): InstanceType<typeof onnx.AttributeProto>[] {
   const n = { treeIds: [] as number[], nodeIds: [] as number[], featureIds: [] as number[], modes: [] as string[] };
-  const branch = { values: [] as number[], trueIds: [] as number[], falseIds: [] as number[], missingTrue: [] as number[] };
+  const branch = {
+    values: [] as number[],
+    trueIds: [] as number[],
+    falseIds: [] as number[],
+    missingTrue: [] as number[],
+  };
   const leaf = { treeIds: [] as number[], nodeIds: [] as number[], weights: [] as number[] };
   model.trees.forEach((tree, t) => {
     for (let i = 0; i < tree.feature.length; i++) {
@@ -109,7 +118,10 @@ function ensembleAttributes(model: GbdtModel): InstanceType<typeof onnx.Attribut
     ints('nodes_missing_value_tracks_true', branch.missingTrue),
     ints('target_treeids', leaf.treeIds),
     ints('target_nodeids', leaf.nodeIds),
-    ints('target_ids', leaf.treeIds.map(() => 0)),
+    ints(
+      'target_ids',
+      leaf.treeIds.map(() => 0),
+    ),
     floats('target_weights', leaf.weights),
   ];
 }
@@ -135,6 +147,11 @@ function strings(name: string, values: string[], scalar = false) {
 function tensorInfo(name: string, columns: number) {
   return onnx.ValueInfoProto.create({
     name,
-    type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimParam: 'N' }, { dimValue: columns }] } } },
+    type: {
+      tensorType: {
+        elemType: onnx.TensorProto.DataType.FLOAT,
+        shape: { dim: [{ dimParam: 'N' }, { dimValue: columns }] },
+      },
+    },
   });
 }

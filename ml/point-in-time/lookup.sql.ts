@@ -15,14 +15,20 @@ import { resolveFeatureSet, type FeatureSet } from './feature-set.js';
 export function pointInTimeSql(db: Database, set: FeatureSet, labels: string): string {
   const views = resolveFeatureSet(set);
   const selects = views.flatMap(({ view, lookbackDays, columns }, i) =>
-    columns.map((c) => `if(dateDiff('day', v${i}.covers_until, l.label_date) <= ${lookbackDays}, v${i}.${c.column}, NULL) AS \`${view.name}.${c.column}\``));
-  const joins = views.map(({ view, lookbackDays, columns }, i) => `
+    columns.map(
+      (c) =>
+        `if(dateDiff('day', v${i}.covers_until, l.label_date) <= ${lookbackDays}, v${i}.${c.column}, NULL) AS \`${view.name}.${c.column}\``,
+    ),
+  );
+  const joins = views.map(
+    ({ view, lookbackDays, columns }, i) => `
     ASOF LEFT JOIN (
       SELECT athlete_id AS entity_id, ${view.coversUntil} AS covers_until, ${columns.map((c) => c.column).join(', ')}
       FROM ${db}.${view.table} FINAL
       WHERE athlete_id IN (SELECT athlete_id FROM labels)
         AND ${view.eventDate} >= (SELECT min(label_date) FROM labels) - ${lookbackDays + 7}
-    ) AS v${i} ON l.athlete_id = v${i}.entity_id AND l.label_date > v${i}.covers_until`);
+    ) AS v${i} ON l.athlete_id = v${i}.entity_id AND l.label_date > v${i}.covers_until`,
+  );
   return `
     WITH labels AS (${labels})
     SELECT l.*${selects.map((s) => `,\n      ${s}`).join('')}

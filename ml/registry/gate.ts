@@ -24,7 +24,8 @@ export function promotionGate(input: GateInput): GateDecision {
   const m = input.candidate.mae_s.toFixed(1);
   const reasons: string[] = [];
   let passed = true;
-  if (beats(input.candidate.mae_s, input.baseline.mae_s, input.margin)) reasons.push(`MAE ${m} s beats the baseline's ${input.baseline.mae_s.toFixed(1)} s by ≥ ${pct}`);
+  if (beats(input.candidate.mae_s, input.baseline.mae_s, input.margin))
+    reasons.push(`MAE ${m} s beats the baseline's ${input.baseline.mae_s.toFixed(1)} s by ≥ ${pct}`);
   else {
     passed = false;
     reasons.push(`MAE ${m} s does not beat the baseline's ${input.baseline.mae_s.toFixed(1)} s by ${pct}`);
@@ -36,7 +37,9 @@ export function promotionGate(input: GateInput): GateDecision {
     const c = input.champion;
     const ok = beats(input.candidate.mae_s, c.metrics.mae_s, input.margin);
     passed &&= ok;
-    reasons.push(`MAE ${m} s ${ok ? 'beats' : 'does not beat'} champion v${c.version}'s ${c.metrics.mae_s.toFixed(1)} s ${ok ? 'by ≥' : 'by'} ${pct}`);
+    reasons.push(
+      `MAE ${m} s ${ok ? 'beats' : 'does not beat'} champion v${c.version}'s ${c.metrics.mae_s.toFixed(1)} s ${ok ? 'by ≥' : 'by'} ${pct}`,
+    );
   } else reasons.push('no champion yet');
   return { passed, reasons };
 }

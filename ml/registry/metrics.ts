@@ -21,7 +21,12 @@ export function regressionMetrics(actual: ArrayLike<number>, predicted: ArrayLik
     }
   }
   const n = actual.length;
-  return { rows: n, mae_s: n ? abs / n : NaN, rmse_s: n ? Math.sqrt(sq / n) : NaN, mape_pct: pctRows ? (100 * pct) / pctRows : NaN };
+  return {
+    rows: n,
+    mae_s: n ? abs / n : NaN,
+    rmse_s: n ? Math.sqrt(sq / n) : NaN,
+    mape_pct: pctRows ? (100 * pct) / pctRows : NaN,
+  };
 }
 
 /** Model and baseline per split, as runs and versions record them. */

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { ClickHouse } from '../../clickhouse/client.js';
 import {
-  aliasHistory, insertAliasChange, insertRun, insertVersion, nextVersion, versionList, versionOfRun, versionOnnx, versionRow,
+  aliasHistory,
+  insertAliasChange,
+  insertRun,
+  insertVersion,
+  nextVersion,
+  versionList,
+  versionOfRun,
+  versionOnnx,
+  versionRow,
 } from './registry.sql.js';
 
 export const CHAMPION = 'champion';
@@ -44,7 +52,15 @@ async function query<T>(ch: ClickHouse, sql: string, query_params: Record<string
  * number; runs of one model are started by one schedule or person, so this is not guarded further.)
  */
 export async function registerVersion(
-  ch: ClickHouse, v: { model: string; onnx: Uint8Array; inputSchema: InputSchema; metrics: unknown; runId: string; trainingSetId: string },
+  ch: ClickHouse,
+  v: {
+    model: string;
+    onnx: Uint8Array;
+    inputSchema: InputSchema;
+    metrics: unknown;
+    runId: string;
+    trainingSetId: string;
+  },
 ): Promise<number> {
   const [existing] = await query<{ version: number }>(ch, versionOfRun(ch.db), { model: v.model, runId: v.runId });
   if (existing) return Number(existing.version);
@@ -53,18 +69,37 @@ export async function registerVersion(
   await ch.client.command({
     query: insertVersion(ch.db),
     query_params: {
-      model: v.model, version, onnx: Buffer.from(v.onnx).toString('base64'), sha256: createHash('sha256').update(v.onnx).digest('hex'),
-      schema: JSON.stringify(v.inputSchema), metrics: JSON.stringify(v.metrics), runId: v.runId, trainingSetId: v.trainingSetId,
+      model: v.model,
+      version,
+      onnx: Buffer.from(v.onnx).toString('base64'),
+      sha256: createHash('sha256').update(v.onnx).digest('hex'),
+      schema: JSON.stringify(v.inputSchema),
+      metrics: JSON.stringify(v.metrics),
+      runId: v.runId,
+      trainingSetId: v.trainingSetId,
     },
   });
   return version;
 }
 
-interface VersionRow { version: number; sha256: string; input_schema: string; metrics: string; run_id: string; training_set_id: string; created_at: string }
+interface VersionRow {
+  version: number;
+  sha256: string;
+  input_schema: string;
+  metrics: string;
+  run_id: string;
+  training_set_id: string;
+  created_at: string;
+}
 
 const toModelVersion = (row: VersionRow): ModelVersion => ({
-  version: Number(row.version), sha256: row.sha256, inputSchema: JSON.parse(row.input_schema), metrics: JSON.parse(row.metrics),
-  runId: row.run_id, trainingSetId: row.training_set_id, createdAt: row.created_at,
+  version: Number(row.version),
+  sha256: row.sha256,
+  inputSchema: JSON.parse(row.input_schema),
+  metrics: JSON.parse(row.metrics),
+  runId: row.run_id,
+  trainingSetId: row.training_set_id,
+  createdAt: row.created_at,
 });
 
 export async function readVersion(ch: ClickHouse, model: string, version: number): Promise<ModelVersion | undefined> {
@@ -83,16 +118,29 @@ export async function readOnnx(ch: ClickHouse, model: string, version: number): 
   if (!row) throw new Error(`${model} v${version} is not registered`);
   const bytes = Buffer.from(row.onnx, 'base64');
   const digest = createHash('sha256').update(bytes).digest('hex');
-  if (digest !== row.sha256) throw new Error(`${model} v${version}: stored ONNX bytes do not match their sha256 (${digest} ≠ ${row.sha256})`);
+  if (digest !== row.sha256)
+    throw new Error(`${model} v${version}: stored ONNX bytes do not match their sha256 (${digest} ≠ ${row.sha256})`);
   return new Uint8Array(bytes);
 }
 
 export async function aliasChanges(ch: ClickHouse, model: string, alias = CHAMPION): Promise<AliasChange[]> {
-  const rows = await query<{ change_id: string; from_version: number; to_version: number; action: AliasChange['action']; changed_by: string; reason: string; changed_at: string }>(
-    ch, aliasHistory(ch.db), { model, alias });
+  const rows = await query<{
+    change_id: string;
+    from_version: number;
+    to_version: number;
+    action: AliasChange['action'];
+    changed_by: string;
+    reason: string;
+    changed_at: string;
+  }>(ch, aliasHistory(ch.db), { model, alias });
   return rows.map((r) => ({
-    changeId: r.change_id, fromVersion: Number(r.from_version), toVersion: Number(r.to_version), action: r.action,
-    changedBy: r.changed_by, reason: r.reason, changedAt: r.changed_at,
+    changeId: r.change_id,
+    fromVersion: Number(r.from_version),
+    toVersion: Number(r.to_version),
+    action: r.action,
+    changedBy: r.changed_by,
+    reason: r.reason,
+    changedAt: r.changed_at,
   }));
 }
 
@@ -107,7 +155,16 @@ export async function currentAlias(ch: ClickHouse, model: string, alias = CHAMPI
  * `changeId`: a retried change returns the recorded one instead of writing a second.
  */
 export async function changeAlias(
-  ch: ClickHouse, c: { model: string; alias?: string; changeId: string; toVersion: number; action: AliasChange['action']; changedBy: string; reason: string },
+  ch: ClickHouse,
+  c: {
+    model: string;
+    alias?: string;
+    changeId: string;
+    toVersion: number;
+    action: AliasChange['action'];
+    changedBy: string;
+    reason: string;
+  },
 ): Promise<AliasChange> {
   const alias = c.alias ?? CHAMPION;
   const history = await aliasChanges(ch, c.model, alias);
@@ -116,7 +173,16 @@ export async function changeAlias(
   const from = history.at(-1)?.toVersion ?? 0;
   await ch.client.command({
     query: insertAliasChange(ch.db),
-    query_params: { model: c.model, alias, changeId: c.changeId, from, to: c.toVersion, action: c.action, changedBy: c.changedBy, reason: c.reason },
+    query_params: {
+      model: c.model,
+      alias,
+      changeId: c.changeId,
+      from,
+      to: c.toVersion,
+      action: c.action,
+      changedBy: c.changedBy,
+      reason: c.reason,
+    },
   });
   return (await aliasChanges(ch, c.model, alias)).find((h) => h.changeId === c.changeId)!;
 }
@@ -145,10 +211,22 @@ export async function recordMlRun(ch: ClickHouse, r: MlRunRecord): Promise<void>
   await ch.client.command({
     query: insertRun(ch.db),
     query_params: {
-      runId: r.runId, model: r.model, status: r.status, params: JSON.stringify(r.params), metrics: JSON.stringify(r.metrics),
-      trainingSetId: r.trainingSetId, featureSet: r.featureSet, features: r.features, featureRunId: r.featureRunId,
-      featureWatermark: r.featureWatermark, gitCommit: r.gitCommit, stepSeconds: JSON.stringify(r.stepSeconds),
-      modelVersion: r.modelVersion, promoted: r.promoted ? 1 : 0, error: r.error, startedAt: r.startedAt,
+      runId: r.runId,
+      model: r.model,
+      status: r.status,
+      params: JSON.stringify(r.params),
+      metrics: JSON.stringify(r.metrics),
+      trainingSetId: r.trainingSetId,
+      featureSet: r.featureSet,
+      features: r.features,
+      featureRunId: r.featureRunId,
+      featureWatermark: r.featureWatermark,
+      gitCommit: r.gitCommit,
+      stepSeconds: JSON.stringify(r.stepSeconds),
+      modelVersion: r.modelVersion,
+      promoted: r.promoted ? 1 : 0,
+      error: r.error,
+      startedAt: r.startedAt,
     },
   });
 }

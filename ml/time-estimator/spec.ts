@@ -11,16 +11,31 @@ export const FEATURE_SET: FeatureSet = {
   name: 'time_estimator_features',
   version: 1,
   features: [
-    'rolling.ctl', 'rolling.atl', 'rolling.tsb', 'rolling.acwr', 'rolling.acwr_7_28', 'rolling.monotony',
-    'rolling.load_7d', 'rolling.load_28d', 'rolling.moving_time_7d_s', 'rolling.moving_time_28d_s',
-    'rolling.distance_7d_m', 'rolling.distance_28d_m', 'rolling.ride_avg_speed_28d_mps', 'rolling.run_avg_speed_28d_mps',
-    'rolling.swim_avg_speed_28d_mps', 'rolling.days_since_last_activity', 'weekly.longest_session_s', 'weekly.load',
+    'rolling.ctl',
+    'rolling.atl',
+    'rolling.tsb',
+    'rolling.acwr',
+    'rolling.acwr_7_28',
+    'rolling.monotony',
+    'rolling.load_7d',
+    'rolling.load_28d',
+    'rolling.moving_time_7d_s',
+    'rolling.moving_time_28d_s',
+    'rolling.distance_7d_m',
+    'rolling.distance_28d_m',
+    'rolling.ride_avg_speed_28d_mps',
+    'rolling.run_avg_speed_28d_mps',
+    'rolling.swim_avg_speed_28d_mps',
+    'rolling.days_since_last_activity',
+    'weekly.longest_session_s',
+    'weekly.load',
   ],
   maxLookbackDays: { rolling: 7, weekly: 14 },
 };
 
 /** SQL over a point-in-time row: the athlete's 28-day average speed for the row's sport (NULL without one). */
-export const SPORT_SPEED_28D = "multiIf(sport = 'ride', `rolling.ride_avg_speed_28d_mps`, sport = 'run', `rolling.run_avg_speed_28d_mps`, " +
+export const SPORT_SPEED_28D =
+  "multiIf(sport = 'ride', `rolling.ride_avg_speed_28d_mps`, sport = 'run', `rolling.run_avg_speed_28d_mps`, " +
   "sport = 'swim', `rolling.swim_avg_speed_28d_mps`, NULL)";
 
 export interface ModelInput {

@@ -10,7 +10,8 @@ export const storedSpec = (db: Database) => `
   SELECT training_set_id, toString(as_of) AS as_of, feature_set, feature_names, feature_definitions, splits, feature_run_id, feature_watermark
   FROM ${db}.training_set_specs FINAL WHERE training_set_id = {id:String}`;
 
-export const rowsOfSet = (db: Database) => `SELECT count() AS n FROM ${db}.training_sets WHERE training_set_id = {id:String}`;
+export const rowsOfSet = (db: Database) =>
+  `SELECT count() AS n FROM ${db}.training_sets WHERE training_set_id = {id:String}`;
 
 /** Rows of a build that died before its spec was written; the rebuild starts clean. */
 export const deleteRowsOfSet = (db: Database) => `DELETE FROM ${db}.training_sets WHERE training_set_id = {id:String}`;

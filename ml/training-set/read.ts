@@ -10,8 +10,17 @@ export interface SplitData extends Dataset {
 }
 
 /** Reads one split of a stored training set into typed arrays (NULL → NaN, the trainer's missing value). */
-export async function readSplit(ch: ClickHouse, trainingSetId: string, split: SplitName, nFeatures: number): Promise<SplitData> {
-  const result = await ch.client.query({ query: splitRows(ch.db), query_params: { id: trainingSetId, split }, format: 'JSONCompactEachRow' });
+export async function readSplit(
+  ch: ClickHouse,
+  trainingSetId: string,
+  split: SplitName,
+  nFeatures: number,
+): Promise<SplitData> {
+  const result = await ch.client.query({
+    query: splitRows(ch.db),
+    query_params: { id: trainingSetId, split },
+    format: 'JSONCompactEachRow',
+  });
   const rows = await result.json<[number, number, (number | null)[]]>();
   const features = new Float32Array(rows.length * nFeatures);
   const labels = new Float64Array(rows.length);

@@ -4,7 +4,14 @@ import { trainAsync } from '../gbdt/train.js';
 import type { GbdtParams, TrainProgress } from '../gbdt/types.js';
 import { toOnnx } from '../onnx/export.js';
 import { OnnxScorer } from '../onnx/score.js';
-import { CHAMPION, currentAlias, readOnnx, readVersion, registerVersion, type InputSchema } from '../registry/registry.js';
+import {
+  CHAMPION,
+  currentAlias,
+  readOnnx,
+  readVersion,
+  registerVersion,
+  type InputSchema,
+} from '../registry/registry.js';
 import { regressionMetrics, type Metrics, type SplitMetrics } from '../registry/metrics.js';
 import { readSpec, type TrainingSetSpec } from '../training-set/build.js';
 import { readSplit, type SplitData, type SplitName } from '../training-set/read.js';
@@ -39,7 +46,8 @@ const SPLITS: SplitName[] = ['train', 'valid', 'test'];
  * finds its version registered).
  */
 export async function trainCandidate(
-  ch: ClickHouse, input: { model: string; runId: string; trainingSetId: string; params: Partial<GbdtParams> },
+  ch: ClickHouse,
+  input: { model: string; runId: string; trainingSetId: string; params: Partial<GbdtParams> },
   onProgress: (p: TrainProgress) => void,
 ): Promise<CandidateResult> {
   const timer = stepTimer();
@@ -47,32 +55,69 @@ export async function trainCandidate(
   if (!spec) throw new CandidateError(`Training set ${input.trainingSetId} does not exist.`);
   const data = {} as Record<SplitName, SplitData>;
   for (const split of SPLITS) data[split] = await readSplit(ch, input.trainingSetId, split, spec.featureNames.length);
-  if (data.train.nRows === 0 || data.test.nRows === 0) throw new CandidateError(`Training set ${input.trainingSetId} has an empty train or test split.`);
+  if (data.train.nRows === 0 || data.test.nRows === 0)
+    throw new CandidateError(`Training set ${input.trainingSetId} has an empty train or test split.`);
   timer.lap('read');
 
   // Yields to the event loop after every tree: heartbeats, cancellation and the other worker keep going.
-  const { model } = await trainAsync(data.train, data.valid.nRows > 0 ? data.valid : undefined, input.params, onProgress);
+  const { model } = await trainAsync(
+    data.train,
+    data.valid.nRows > 0 ? data.valid : undefined,
+    input.params,
+    onProgress,
+  );
   timer.lap('train');
-  const predictions = Object.fromEntries(SPLITS.map((s) => [s, predict(model, data[s].features, data[s].nRows)])) as Record<SplitName, Float64Array>;
-  const metrics = Object.fromEntries(SPLITS.map((s) => [s, {
-    model: regressionMetrics(data[s].labels, predictions[s]),
-    baseline: regressionMetrics(data[s].labels, data[s].baseline),
-  }])) as SplitMetrics;
+  const predictions = Object.fromEntries(
+    SPLITS.map((s) => [s, predict(model, data[s].features, data[s].nRows)]),
+  ) as Record<SplitName, Float64Array>;
+  const metrics = Object.fromEntries(
+    SPLITS.map((s) => [
+      s,
+      {
+        model: regressionMetrics(data[s].labels, predictions[s]),
+        baseline: regressionMetrics(data[s].labels, data[s].baseline),
+      },
+    ]),
+  ) as SplitMetrics;
   timer.lap('evaluate');
 
   const onnx = toOnnx(model, { inputName: INPUT_NAME, featureNames: spec.featureNames });
   const parityMaxRelError = await parity(onnx, data.test, predictions.test);
   if (!(parityMaxRelError <= PARITY_TOLERANCE)) {
-    throw new CandidateError(`ONNX parity failed: onnxruntime differs from the TypeScript model by ${parityMaxRelError} relative (limit ${PARITY_TOLERANCE}).`);
+    throw new CandidateError(
+      `ONNX parity failed: onnxruntime differs from the TypeScript model by ${parityMaxRelError} relative (limit ${PARITY_TOLERANCE}).`,
+    );
   }
   timer.lap('export');
 
   const champion = await scoreChampion(ch, input.model, spec, data.test);
   timer.lap('champion');
-  const inputSchema: InputSchema = { inputName: INPUT_NAME, featureNames: spec.featureNames, featureDefinitions: spec.featureDefinitions, featureSet: spec.featureSet };
-  const version = await registerVersion(ch, { model: input.model, onnx, inputSchema, metrics, runId: input.runId, trainingSetId: input.trainingSetId });
+  const inputSchema: InputSchema = {
+    inputName: INPUT_NAME,
+    featureNames: spec.featureNames,
+    featureDefinitions: spec.featureDefinitions,
+    featureSet: spec.featureSet,
+  };
+  const version = await registerVersion(ch, {
+    model: input.model,
+    onnx,
+    inputSchema,
+    metrics,
+    runId: input.runId,
+    trainingSetId: input.trainingSetId,
+  });
   timer.lap('register');
-  return { version, metrics, ...champion, params: model.params, trees: model.trees.length, bestIteration: model.bestIteration, parityMaxRelError, stepSeconds: timer.seconds, spec };
+  return {
+    version,
+    metrics,
+    ...champion,
+    params: model.params,
+    trees: model.trees.length,
+    bestIteration: model.bestIteration,
+    parityMaxRelError,
+    stepSeconds: timer.seconds,
+    spec,
+  };
 }
 
 async function parity(onnx: Uint8Array, test: SplitData, expected: Float64Array): Promise<number> {
@@ -80,7 +125,8 @@ async function parity(onnx: Uint8Array, test: SplitData, expected: Float64Array)
   try {
     const got = await scorer.score(test.features, test.nRows);
     let worst = 0;
-    for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i]! - expected[i]!) / Math.max(Math.abs(expected[i]!), 1));
+    for (let i = 0; i < got.length; i++)
+      worst = Math.max(worst, Math.abs(got[i]! - expected[i]!) / Math.max(Math.abs(expected[i]!), 1));
     return worst;
   } finally {
     await scorer.release();
@@ -88,17 +134,25 @@ async function parity(onnx: Uint8Array, test: SplitData, expected: Float64Array)
 }
 
 /** The current champion's metrics on this hold-out; only a champion with the same inputs can be scored on it. */
-async function scoreChampion(ch: ClickHouse, model: string, spec: TrainingSetSpec, test: SplitData):
-  Promise<Pick<CandidateResult, 'champion' | 'championUnscorable'>> {
+async function scoreChampion(
+  ch: ClickHouse,
+  model: string,
+  spec: TrainingSetSpec,
+  test: SplitData,
+): Promise<Pick<CandidateResult, 'champion' | 'championUnscorable'>> {
   const version = await currentAlias(ch, model, CHAMPION);
   if (version === undefined) return {};
   const stored = await readVersion(ch, model, version);
   if (!stored || JSON.stringify(stored.inputSchema.featureNames) !== JSON.stringify(spec.featureNames)) {
-    return { championUnscorable: `champion v${version} takes other inputs than this training set: compare and promote it explicitly (promoteModel)` };
+    return {
+      championUnscorable: `champion v${version} takes other inputs than this training set: compare and promote it explicitly (promoteModel)`,
+    };
   }
   const scorer = await OnnxScorer.create(await readOnnx(ch, model, version));
   try {
-    return { champion: { version, metrics: regressionMetrics(test.labels, await scorer.score(test.features, test.nRows)) } };
+    return {
+      champion: { version, metrics: regressionMetrics(test.labels, await scorer.score(test.features, test.nRows)) },
+    };
   } finally {
     await scorer.release();
   }

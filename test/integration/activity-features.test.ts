@@ -45,32 +45,83 @@ async function insert(ch: ClickHouse, table: string, values: object[]): Promise<
 
 async function addAthlete(ch: ClickHouse, athleteId = ATHLETE): Promise<void> {
   await insert(ch, 'athletes', [
-    { athlete_id: athleteId, name: 'Test', sex: 'X', birth_year: 1990, time_zone: 'UTC', content_hash: 0, ingested_at: '2024-01-01 00:00:00.000' },
+    {
+      athlete_id: athleteId,
+      name: 'Test',
+      sex: 'X',
+      birth_year: 1990,
+      time_zone: 'UTC',
+      content_hash: 0,
+      ingested_at: '2024-01-01 00:00:00.000',
+    },
   ]);
 }
 
 async function addThresholds(ch: ClickHouse, list: Thresholds[], athleteId = ATHLETE): Promise<void> {
-  await insert(ch, 'athlete_thresholds', list.map((t) => ({
-    athlete_id: athleteId, ftp_w: null, lthr_bpm: null, max_hr_bpm: null, resting_hr_bpm: null, threshold_pace_s_per_km: null,
-    content_hash: 0, ingested_at: '2024-01-01 00:00:00.000', ...t,
-  })));
+  await insert(
+    ch,
+    'athlete_thresholds',
+    list.map((t) => ({
+      athlete_id: athleteId,
+      ftp_w: null,
+      lthr_bpm: null,
+      max_hr_bpm: null,
+      resting_hr_bpm: null,
+      threshold_pace_s_per_km: null,
+      content_hash: 0,
+      ingested_at: '2024-01-01 00:00:00.000',
+      ...t,
+    })),
+  );
 }
 
 async function addActivity(ch: ClickHouse, a: Activity, samples: Sample[] = []): Promise<void> {
-  await insert(ch, 'activities', [{
-    athlete_id: ATHLETE, sport: 'ride', start_time_utc: '2024-01-10 08:00:00', utc_offset_min: 0, distance_m: 0,
-    elapsed_time_s: a.moving_time_s, elevation_gain_m: 0, avg_hr_bpm: null, max_hr_bpm: null, avg_power_w: null, avg_cadence: null,
-    device: 'test', source: 'test', content_hash: 0, ingested_at: '2024-01-20 00:00:00.000', ...a,
-  }]);
+  await insert(ch, 'activities', [
+    {
+      athlete_id: ATHLETE,
+      sport: 'ride',
+      start_time_utc: '2024-01-10 08:00:00',
+      utc_offset_min: 0,
+      distance_m: 0,
+      elapsed_time_s: a.moving_time_s,
+      elevation_gain_m: 0,
+      avg_hr_bpm: null,
+      max_hr_bpm: null,
+      avg_power_w: null,
+      avg_cadence: null,
+      device: 'test',
+      source: 'test',
+      content_hash: 0,
+      ingested_at: '2024-01-20 00:00:00.000',
+      ...a,
+    },
+  ]);
   if (samples.length > 0) {
-    await insert(ch, 'activity_streams', samples.map((s) => ({
-      athlete_id: a.athlete_id ?? ATHLETE, activity_id: a.activity_id, hr_bpm: null, power_w: null, speed_mps: null,
-      altitude_m: null, cadence: null, distance_m: null, ...s,
-    })));
+    await insert(
+      ch,
+      'activity_streams',
+      samples.map((s) => ({
+        athlete_id: a.athlete_id ?? ATHLETE,
+        activity_id: a.activity_id,
+        hr_bpm: null,
+        power_w: null,
+        speed_mps: null,
+        altitude_m: null,
+        cadence: null,
+        distance_m: null,
+        ...s,
+      })),
+    );
   }
 }
 
-async function scope(ch: ClickHouse, runId: string, fromDate = '2000-01-01', athleteId = ATHLETE, bucket = 0): Promise<void> {
+async function scope(
+  ch: ClickHouse,
+  runId: string,
+  fromDate = '2000-01-01',
+  athleteId = ATHLETE,
+  bucket = 0,
+): Promise<void> {
   await insert(ch, 'feature_scope', [{ run_id: runId, bucket, athlete_id: athleteId, from_date: fromDate }]);
 }
 
@@ -166,8 +217,16 @@ describe('activity features: published TSS vectors', () => {
     const ch = await freshDatabase();
     await addAthlete(ch);
     await addThresholds(ch, [{ effective_from: '2023-01-01', ftp_w: 300 }]);
-    await addActivity(ch, { activity_id: 'steady-300', moving_time_s: 3600 }, perSecond(repeat(3600, () => ({ power_w: 300 }))));
-    await addActivity(ch, { activity_id: 'ramp', moving_time_s: 3600 }, perSecond(repeat(3600, (t) => ({ power_w: 60 + Math.floor(t / 15) }))));
+    await addActivity(
+      ch,
+      { activity_id: 'steady-300', moving_time_s: 3600 },
+      perSecond(repeat(3600, () => ({ power_w: 300 }))),
+    );
+    await addActivity(
+      ch,
+      { activity_id: 'ramp', moving_time_s: 3600 },
+      perSecond(repeat(3600, (t) => ({ power_w: 60 + Math.floor(t / 15) }))),
+    );
     f = await computeOne(ch);
   });
 
@@ -205,19 +264,44 @@ describe('activity features: Normalized Power over the 1 Hz sample-and-hold seri
     const ch = await freshDatabase();
     await addAthlete(ch);
     await addThresholds(ch, [{ effective_from: '2023-01-01', ftp_w: 250 }]);
-    await addActivity(ch, { activity_id: 'short-29', moving_time_s: 29 }, perSecond(repeat(29, () => ({ power_w: 200 }))));
-    await addActivity(ch, { activity_id: 'short-30', moving_time_s: 30 }, perSecond(repeat(30, () => ({ power_w: 200 }))));
+    await addActivity(
+      ch,
+      { activity_id: 'short-29', moving_time_s: 29 },
+      perSecond(repeat(29, () => ({ power_w: 200 }))),
+    );
+    await addActivity(
+      ch,
+      { activity_id: 'short-30', moving_time_s: 30 },
+      perSecond(repeat(30, () => ({ power_w: 200 }))),
+    );
     // A 10 min stop (no samples) between two segments.
-    await addActivity(ch, { activity_id: 'with-stop', moving_time_s: 3604 }, [...perSecond(segment1), ...perSecond(segment2, 2400)]);
+    await addActivity(ch, { activity_id: 'with-stop', moving_time_s: 3604 }, [
+      ...perSecond(segment1),
+      ...perSecond(segment2, 2400),
+    ]);
     // The same riding without the stop: the last sample before the stop stands for 5 s (the cap), so the
     // second segment follows at t = 1804, which is the same 1 Hz series.
-    await addActivity(ch, { activity_id: 'no-stop', moving_time_s: 3604 }, [...perSecond(segment1), ...perSecond(segment2, 1804)]);
+    await addActivity(ch, { activity_id: 'no-stop', moving_time_s: 3604 }, [
+      ...perSecond(segment1),
+      ...perSecond(segment2, 1804),
+    ]);
     // The stop recorded as 0 W samples instead: zero-filling, which must lower NP.
-    await addActivity(ch, { activity_id: 'zero-filled', moving_time_s: 4200 },
-      [...perSecond(segment1), ...perSecond(repeat(600, () => ({ power_w: 0 })), 1800), ...perSecond(segment2, 2400)]);
+    await addActivity(ch, { activity_id: 'zero-filled', moving_time_s: 4200 }, [
+      ...perSecond(segment1),
+      ...perSecond(
+        repeat(600, () => ({ power_w: 0 })),
+        1800,
+      ),
+      ...perSecond(segment2, 2400),
+    ]);
     // Samples every 2 s (each stands for 2 s) with one 5 s gap: sample-and-hold fills both.
-    await addActivity(ch, { activity_id: 'sparse', moving_time_s: 1200 },
-      repeat(600, (i) => ({ t_s: i * 2 + (i >= 300 ? 1 : 0), power_w: i % 2 === 0 ? 100 : 300 })).filter((s) => s.t_s !== 601));
+    await addActivity(
+      ch,
+      { activity_id: 'sparse', moving_time_s: 1200 },
+      repeat(600, (i) => ({ t_s: i * 2 + (i >= 300 ? 1 : 0), power_w: i % 2 === 0 ? 100 : 300 })).filter(
+        (s) => s.t_s !== 601,
+      ),
+    );
     f = await computeOne(ch);
   });
 
@@ -232,7 +316,11 @@ describe('activity features: Normalized Power over the 1 Hz sample-and-hold seri
   it('leaves pauses over 5 s out instead of filling them', () => {
     const stop = get(f, 'with-stop');
     const noStop = get(f, 'no-stop');
-    const holdLast = [...segment1.map((s) => s.power_w), ...repeat(4, () => segment1[1799]!.power_w), ...segment2.map((s) => s.power_w)];
+    const holdLast = [
+      ...segment1.map((s) => s.power_w),
+      ...repeat(4, () => segment1[1799]!.power_w),
+      ...segment2.map((s) => s.power_w),
+    ];
     expect(stop.np_w).toBeCloseTo(normalizedPowerOf(holdLast), 2);
     expect(stop.np_w).toBeCloseTo(noStop.np_w!, 3);
     expect(stop.avg_power_w).toBeCloseTo(noStop.avg_power_w!, 3);
@@ -240,7 +328,9 @@ describe('activity features: Normalized Power over the 1 Hz sample-and-hold seri
   });
 
   it('holds each sample for the gap to the next one (up to 5 s)', () => {
-    const samples = repeat(600, (i) => ({ t: i * 2 + (i >= 300 ? 1 : 0), p: i % 2 === 0 ? 100 : 300 })).filter((s) => s.t !== 601);
+    const samples = repeat(600, (i) => ({ t: i * 2 + (i >= 300 ? 1 : 0), p: i % 2 === 0 ? 100 : 300 })).filter(
+      (s) => s.t !== 601,
+    );
     const series = samples.flatMap((s, i) => repeat(i + 1 < samples.length ? samples[i + 1]!.t - s.t : 1, () => s.p));
     expect(series.length).toBe(1200);
     expect(get(f, 'sparse').np_w).toBeCloseTo(normalizedPowerOf(series), 2);
@@ -257,7 +347,11 @@ describe('activity features: duplicate samples', () => {
     await addActivity(ch, { activity_id: 'once', moving_time_s: 900 }, mixed);
     await addActivity(ch, { activity_id: 'twice', moving_time_s: 900 }, mixed);
     // A retried upload that skipped the delete: every second twice. The first copy stands for 0 s.
-    await insert(ch, 'activity_streams', mixed.map((m) => ({ athlete_id: ATHLETE, activity_id: 'twice', ...m })));
+    await insert(
+      ch,
+      'activity_streams',
+      mixed.map((m) => ({ athlete_id: ATHLETE, activity_id: 'twice', ...m })),
+    );
     const f = await computeOne(ch);
     const { activity_id: _a, ...once } = get(f, 'once');
     const { activity_id: _b, ...twice } = get(f, 'twice');
@@ -273,14 +367,36 @@ describe('activity features: heart-rate zones', () => {
     await addAthlete(ch);
     await addThresholds(ch, [{ effective_from: '2023-01-01', max_hr_bpm: 200 }]);
     // [bpm, seconds]: each zone edge exactly (100 = 50 %, 120 = 60 %, … 180 = 90 % of 200) and one bpm below it.
-    const blocks: [number, number][] = [[99, 10], [100, 11], [119, 12], [120, 13], [139, 14], [140, 15], [159, 16], [160, 17], [179, 18], [180, 19], [200, 20]];
-    await addActivity(ch, { activity_id: 'edges', moving_time_s: 165 },
-      perSecond(blocks.flatMap(([bpm, n]) => repeat(n, () => ({ hr_bpm: bpm })))));
+    const blocks: [number, number][] = [
+      [99, 10],
+      [100, 11],
+      [119, 12],
+      [120, 13],
+      [139, 14],
+      [140, 15],
+      [159, 16],
+      [160, 17],
+      [179, 18],
+      [180, 19],
+      [200, 20],
+    ];
+    await addActivity(
+      ch,
+      { activity_id: 'edges', moving_time_s: 165 },
+      perSecond(blocks.flatMap(([bpm, n]) => repeat(n, () => ({ hr_bpm: bpm })))),
+    );
     // HR 0 is no reading: the sample before it stands for the gap to the next non-zero reading.
-    await addActivity(ch, { activity_id: 'hr-zero', moving_time_s: 10 }, perSecond(repeat(10, (t) => ({ hr_bpm: t === 5 ? 0 : 150 }))));
+    await addActivity(
+      ch,
+      { activity_id: 'hr-zero', moving_time_s: 10 },
+      perSecond(repeat(10, (t) => ({ hr_bpm: t === 5 ? 0 : 150 }))),
+    );
     // Gaps: 3 s is filled, 20 s is a pause (the sample stands for 5 s), the last sample for 1 s.
-    await addActivity(ch, { activity_id: 'gaps', moving_time_s: 20 },
-      [{ t_s: 0, hr_bpm: 140 }, { t_s: 3, hr_bpm: 160 }, { t_s: 23, hr_bpm: 180 }]);
+    await addActivity(ch, { activity_id: 'gaps', moving_time_s: 20 }, [
+      { t_s: 0, hr_bpm: 140 },
+      { t_s: 3, hr_bpm: 160 },
+      { t_s: 23, hr_bpm: 180 },
+    ]);
     f = await computeOne(ch);
   });
 
@@ -324,28 +440,106 @@ describe('activity features: thresholds, methods and dates', () => {
       { effective_from: '2024-03-15', ftp_w: 300 },
     ]);
     const steady250 = perSecond(repeat(3600, () => ({ power_w: 250 })));
-    await addActivity(ch, { activity_id: 'jan-ride', start_time_utc: '2024-01-20 08:00:00', moving_time_s: 3600 }, steady250);
-    await addActivity(ch, { activity_id: 'feb-ride', start_time_utc: '2024-02-20 08:00:00', moving_time_s: 3600 }, steady250);
-    await addActivity(ch, { activity_id: 'mar-ride', start_time_utc: '2024-03-20 08:00:00', moving_time_s: 3600 }, steady250);
+    await addActivity(
+      ch,
+      { activity_id: 'jan-ride', start_time_utc: '2024-01-20 08:00:00', moving_time_s: 3600 },
+      steady250,
+    );
+    await addActivity(
+      ch,
+      { activity_id: 'feb-ride', start_time_utc: '2024-02-20 08:00:00', moving_time_s: 3600 },
+      steady250,
+    );
+    await addActivity(
+      ch,
+      { activity_id: 'mar-ride', start_time_utc: '2024-03-20 08:00:00', moving_time_s: 3600 },
+      steady250,
+    );
     // No power: heart rate (avg HR / LTHR).
-    await addActivity(ch, { activity_id: 'hr-ride', start_time_utc: '2024-01-21 08:00:00', moving_time_s: 1800, distance_m: 15000 },
-      perSecond(repeat(1800, () => ({ hr_bpm: 150, speed_mps: 8 }))));
+    await addActivity(
+      ch,
+      { activity_id: 'hr-ride', start_time_utc: '2024-01-21 08:00:00', moving_time_s: 1800, distance_m: 15000 },
+      perSecond(repeat(1800, () => ({ hr_bpm: 150, speed_mps: 8 }))),
+    );
     // A run without HR on a steady 5 % climb at 3 m/s: pace, grade-adjusted.
-    await addActivity(ch, { activity_id: 'hill-run', sport: 'run', start_time_utc: '2024-01-22 08:00:00', moving_time_s: 1200, distance_m: 3600, elevation_gain_m: 180 },
-      perSecond(repeat(1200, (t) => ({ speed_mps: 3, altitude_m: 100 + 0.15 * t }))));
+    await addActivity(
+      ch,
+      {
+        activity_id: 'hill-run',
+        sport: 'run',
+        start_time_utc: '2024-01-22 08:00:00',
+        moving_time_s: 1200,
+        distance_m: 3600,
+        elevation_gain_m: 180,
+      },
+      perSecond(repeat(1200, (t) => ({ speed_mps: 3, altitude_m: 100 + 0.15 * t }))),
+    );
     // The same run without an altitude stream: moving speed.
-    await addActivity(ch, { activity_id: 'flat-run', sport: 'run', start_time_utc: '2024-01-23 08:00:00', moving_time_s: 1200, distance_m: 3600 },
-      perSecond(repeat(1200, () => ({ speed_mps: 3 }))));
+    await addActivity(
+      ch,
+      {
+        activity_id: 'flat-run',
+        sport: 'run',
+        start_time_utc: '2024-01-23 08:00:00',
+        moving_time_s: 1200,
+        distance_m: 3600,
+      },
+      perSecond(repeat(1200, () => ({ speed_mps: 3 }))),
+    );
     // Summaries only.
-    await addActivity(ch, { activity_id: 'summary-run', sport: 'run', start_time_utc: '2024-01-24 08:00:00', moving_time_s: 3000, distance_m: 10000, elevation_gain_m: 150 });
-    await addActivity(ch, { activity_id: 'summary-power', start_time_utc: '2024-01-25 08:00:00', moving_time_s: 3600, avg_power_w: 200, avg_hr_bpm: 140 });
-    await addActivity(ch, { activity_id: 'summary-hr', sport: 'other', start_time_utc: '2024-01-26 08:00:00', moving_time_s: 3600, avg_hr_bpm: 144, max_hr_bpm: 170 });
-    await addActivity(ch, { activity_id: 'swim', sport: 'swim', start_time_utc: '2024-01-27 08:00:00', moving_time_s: 1800, distance_m: 2000 });
+    await addActivity(ch, {
+      activity_id: 'summary-run',
+      sport: 'run',
+      start_time_utc: '2024-01-24 08:00:00',
+      moving_time_s: 3000,
+      distance_m: 10000,
+      elevation_gain_m: 150,
+    });
+    await addActivity(ch, {
+      activity_id: 'summary-power',
+      start_time_utc: '2024-01-25 08:00:00',
+      moving_time_s: 3600,
+      avg_power_w: 200,
+      avg_hr_bpm: 140,
+    });
+    await addActivity(ch, {
+      activity_id: 'summary-hr',
+      sport: 'other',
+      start_time_utc: '2024-01-26 08:00:00',
+      moving_time_s: 3600,
+      avg_hr_bpm: 144,
+      max_hr_bpm: 170,
+    });
+    await addActivity(ch, {
+      activity_id: 'swim',
+      sport: 'swim',
+      start_time_utc: '2024-01-27 08:00:00',
+      moving_time_s: 1800,
+      distance_m: 2000,
+    });
     // 23:30 local in UTC-5 is 04:30 UTC the next day.
-    await addActivity(ch, { activity_id: 'late', sport: 'swim', start_time_utc: '2024-01-11 04:30:00', utc_offset_min: -300, moving_time_s: 600 });
+    await addActivity(ch, {
+      activity_id: 'late',
+      sport: 'swim',
+      start_time_utc: '2024-01-11 04:30:00',
+      utc_offset_min: -300,
+      moving_time_s: 600,
+    });
     // Ingested twice: the newer version wins.
-    await addActivity(ch, { activity_id: 'corrected', start_time_utc: '2024-01-28 08:00:00', moving_time_s: 3600, avg_power_w: 250, ingested_at: '2024-02-01 00:00:00.000' });
-    await addActivity(ch, { activity_id: 'corrected', start_time_utc: '2024-01-28 08:00:00', moving_time_s: 1800, avg_power_w: 250, ingested_at: '2024-02-02 00:00:00.000' });
+    await addActivity(ch, {
+      activity_id: 'corrected',
+      start_time_utc: '2024-01-28 08:00:00',
+      moving_time_s: 3600,
+      avg_power_w: 250,
+      ingested_at: '2024-02-01 00:00:00.000',
+    });
+    await addActivity(ch, {
+      activity_id: 'corrected',
+      start_time_utc: '2024-01-28 08:00:00',
+      moving_time_s: 1800,
+      avg_power_w: 250,
+      ingested_at: '2024-02-02 00:00:00.000',
+    });
     f = await computeOne(ch);
   });
 
@@ -357,7 +551,12 @@ describe('activity features: thresholds, methods and dates', () => {
   });
 
   it('carries a threshold forward past a newer row where it is NULL', () => {
-    expect(get(f, 'feb-ride')).toMatchObject({ ftp_w: 250, lthr_bpm: 170, max_hr_bpm: 190, threshold_pace_s_per_km: 300 });
+    expect(get(f, 'feb-ride')).toMatchObject({
+      ftp_w: 250,
+      lthr_bpm: 170,
+      max_hr_bpm: 190,
+      threshold_pace_s_per_km: 300,
+    });
     expect(get(f, 'feb-ride').tss).toBeCloseTo(100, 3);
     expect(get(f, 'jan-ride').lthr_bpm).toBe(160);
   });
@@ -423,11 +622,17 @@ describe('activity features: efficiency, decoupling and peak power', () => {
     await addAthlete(ch);
     await addThresholds(ch, [{ effective_from: '2023-01-01', ftp_w: 300, lthr_bpm: 165, max_hr_bpm: 190 }]);
     // Steady 200 W for 40 min while HR drifts from 140 (first half) to 150 bpm (second half).
-    await addActivity(ch, { activity_id: 'drift', moving_time_s: 2400 },
-      perSecond(repeat(2400, (t) => ({ power_w: 200, hr_bpm: t < 1200 ? 140 : 150 }))));
+    await addActivity(
+      ch,
+      { activity_id: 'drift', moving_time_s: 2400 },
+      perSecond(repeat(2400, (t) => ({ power_w: 200, hr_bpm: t < 1200 ? 140 : 150 }))),
+    );
     // 15 min at 200 W then 5 min at 350 W.
-    await addActivity(ch, { activity_id: 'peaks', moving_time_s: 1200 },
-      perSecond(repeat(1200, (t) => ({ power_w: t < 900 ? 200 : 350 }))));
+    await addActivity(
+      ch,
+      { activity_id: 'peaks', moving_time_s: 1200 },
+      perSecond(repeat(1200, (t) => ({ power_w: t < 900 ? 200 : 350 }))),
+    );
     f = await computeOne(ch);
   });
 
@@ -460,28 +665,55 @@ describe('activity features: scope and idempotence', () => {
     await addAthlete(ch, 'ath-2');
     await addThresholds(ch, [{ effective_from: '2023-01-01', ftp_w: 250, max_hr_bpm: 190 }]);
     await addActivity(ch, { activity_id: 'before', start_time_utc: '2024-01-05 08:00:00', moving_time_s: 600 });
-    await addActivity(ch, { activity_id: 'a1', start_time_utc: '2024-01-10 08:00:00', moving_time_s: 600 },
-      perSecond(repeat(600, (t) => ({ power_w: 150 + (t % 50), hr_bpm: 130 + (t % 30) }))));
-    await addActivity(ch, { activity_id: 'a2', start_time_utc: '2024-01-11 08:00:00', moving_time_s: 900, avg_power_w: 180 });
+    await addActivity(
+      ch,
+      { activity_id: 'a1', start_time_utc: '2024-01-10 08:00:00', moving_time_s: 600 },
+      perSecond(repeat(600, (t) => ({ power_w: 150 + (t % 50), hr_bpm: 130 + (t % 30) }))),
+    );
+    await addActivity(ch, {
+      activity_id: 'a2',
+      start_time_utc: '2024-01-11 08:00:00',
+      moving_time_s: 900,
+      avg_power_w: 180,
+    });
     await addActivity(ch, { activity_id: 'other-athlete', athlete_id: 'ath-2', moving_time_s: 600 });
-    await insert(ch, 'pipeline_runs', [{
-      run_id: 'run-9', pipeline: 'features', version: 9, as_of: '2024-01-31', full_recompute: 0, status: 'running',
-      watermark: '2024-01-31 00:00:00.000', athletes_touched: 1, summary: '', checks: '', error: '',
-      started_at: '2024-02-01 03:00:00.000', updated_at: '2024-02-01 03:00:00.000',
-    }]);
+    await insert(ch, 'pipeline_runs', [
+      {
+        run_id: 'run-9',
+        pipeline: 'features',
+        version: 9,
+        as_of: '2024-01-31',
+        full_recompute: 0,
+        status: 'running',
+        watermark: '2024-01-31 00:00:00.000',
+        athletes_touched: 1,
+        summary: '',
+        checks: '',
+        error: '',
+        started_at: '2024-02-01 03:00:00.000',
+        updated_at: '2024-02-01 03:00:00.000',
+      },
+    ]);
     await scope(ch, 'run-9', '2024-01-10');
 
     expect(await computeActivityFeatures(ch, { runId: 'run-9', version: 9, bucket: 0 })).toBe(2);
     const first = [...(await features(ch)).values()];
     expect(first.map((r) => r.activity_id)).toEqual(['a1', 'a2']);
-    for (const r of first) expect({ ...r, version: Number(r.version) }).toMatchObject({ run_id: 'run-9', version: 9, computed_at: '2024-02-01 03:00:00.000' });
+    for (const r of first)
+      expect({ ...r, version: Number(r.version) }).toMatchObject({
+        run_id: 'run-9',
+        version: 9,
+        computed_at: '2024-02-01 03:00:00.000',
+      });
 
     expect(await computeActivityFeatures(ch, { runId: 'run-9', version: 9, bucket: 0 })).toBe(2);
     // Another bucket of the same run has nothing of this athlete.
     expect(await computeActivityFeatures(ch, { runId: 'run-9', version: 9, bucket: 1 })).toBe(0);
     await ch.client.command({ query: `OPTIMIZE TABLE ${ch.db}.activity_features FINAL` });
-    const [counts] = await rows<{ plain: string | number; final: string | number }>(ch,
-      `SELECT (SELECT count() FROM ${ch.db}.activity_features) AS plain, (SELECT count() FROM ${ch.db}.activity_features FINAL) AS final`);
+    const [counts] = await rows<{ plain: string | number; final: string | number }>(
+      ch,
+      `SELECT (SELECT count() FROM ${ch.db}.activity_features) AS plain, (SELECT count() FROM ${ch.db}.activity_features FINAL) AS final`,
+    );
     expect([Number(counts?.plain), Number(counts?.final)]).toEqual([2, 2]);
     expect([...(await features(ch)).values()]).toEqual(first);
   });

@@ -36,10 +36,24 @@ async function insertActivities(ch: ClickHouse, activities: Activity[]): Promise
     const distance = a.distance_m ?? 30_000;
     const [below, z1, z2, z3, z4, z5] = a.zones ?? [0, 0, 0, 0, 0, 0];
     return {
-      athlete_id: a.athlete_id ?? ATHLETE, activity_id: a.activity_id, local_date: a.local_date, sport: a.sport ?? 'ride',
-      moving_time_s: moving, distance_m: distance, elevation_gain_m: a.elevation_gain_m ?? 0, avg_speed_mps: distance / moving,
-      tss: a.tss, tss_method: a.tss === null ? 'none' : 'power',
-      below_z1_s: below, z1_s: z1, z2_s: z2, z3_s: z3, z4_s: z4, z5_s: z5, run_id: 'activity-run', version: 1,
+      athlete_id: a.athlete_id ?? ATHLETE,
+      activity_id: a.activity_id,
+      local_date: a.local_date,
+      sport: a.sport ?? 'ride',
+      moving_time_s: moving,
+      distance_m: distance,
+      elevation_gain_m: a.elevation_gain_m ?? 0,
+      avg_speed_mps: distance / moving,
+      tss: a.tss,
+      tss_method: a.tss === null ? 'none' : 'power',
+      below_z1_s: below,
+      z1_s: z1,
+      z2_s: z2,
+      z3_s: z3,
+      z4_s: z4,
+      z5_s: z5,
+      run_id: 'activity-run',
+      version: 1,
     };
   });
   await ch.client.insert({ table: `${ch.db}.activity_features`, values, format: 'JSONEachRow' });
@@ -47,7 +61,12 @@ async function insertActivities(ch: ClickHouse, activities: Activity[]): Promise
 
 /** Scope as the workflow writes it: one row per athlete, recompute from that local date. */
 async function scope(ch: ClickHouse, runId: string, fromDates: Record<string, string>, bucket = 0): Promise<void> {
-  const values = Object.entries(fromDates).map(([athlete_id, from_date]) => ({ run_id: runId, bucket, athlete_id, from_date }));
+  const values = Object.entries(fromDates).map(([athlete_id, from_date]) => ({
+    run_id: runId,
+    bucket,
+    athlete_id,
+    from_date,
+  }));
   await ch.client.insert({ table: `${ch.db}.feature_scope`, values, format: 'JSONEachRow' });
 }
 
@@ -68,11 +87,20 @@ async function fullRun(ch: ClickHouse, asOf: string, athletes = [ATHLETE], versi
 type Row = Record<string, unknown>;
 
 const rolling = (ch: ClickHouse) =>
-  rows<Row>(ch, `SELECT * EXCEPT (run_id, version, computed_at) FROM ${ch.db}.athlete_rolling_features FINAL ORDER BY athlete_id, as_of_date`);
+  rows<Row>(
+    ch,
+    `SELECT * EXCEPT (run_id, version, computed_at) FROM ${ch.db}.athlete_rolling_features FINAL ORDER BY athlete_id, as_of_date`,
+  );
 const daily = (ch: ClickHouse) =>
-  rows<Row>(ch, `SELECT * EXCEPT (run_id, version, computed_at) FROM ${ch.db}.athlete_daily_features FINAL ORDER BY athlete_id, date`);
+  rows<Row>(
+    ch,
+    `SELECT * EXCEPT (run_id, version, computed_at) FROM ${ch.db}.athlete_daily_features FINAL ORDER BY athlete_id, date`,
+  );
 const weekly = (ch: ClickHouse) =>
-  rows<Row>(ch, `SELECT * EXCEPT (run_id, version, computed_at) FROM ${ch.db}.athlete_weekly_features FINAL ORDER BY athlete_id, week_start`);
+  rows<Row>(
+    ch,
+    `SELECT * EXCEPT (run_id, version, computed_at) FROM ${ch.db}.athlete_weekly_features FINAL ORDER BY athlete_id, week_start`,
+  );
 
 function num(row: Row | undefined, column: string): number | null {
   const value = row?.[column];
@@ -82,7 +110,10 @@ function num(row: Row | undefined, column: string): number | null {
 describe('athlete rolling features: published vectors', () => {
   it('42 days of 100 TSS from 0 give CTL 63.21 (exponential form, not the 1/N form 63.65)', async () => {
     const ch = await freshDatabase();
-    await insertActivities(ch, Array.from({ length: 42 }, (_, i) => ({ activity_id: `x${i}`, local_date: addDays(DAY0, i), tss: 100 })));
+    await insertActivities(
+      ch,
+      Array.from({ length: 42 }, (_, i) => ({ activity_id: `x${i}`, local_date: addDays(DAY0, i), tss: 100 })),
+    );
     await fullRun(ch, addDays(DAY0, 41));
     const last = (await rolling(ch)).at(-1);
     expect(num(last, 'ctl')).toBeCloseTo(63.21, 2);
@@ -106,7 +137,10 @@ describe('athlete rolling features: published vectors', () => {
   it('Foster: daily loads [0, 20, 10, 10, 10, 10, 10] give monotony 1.8708 and strain 130.96; NULL before 7 days', async () => {
     const ch = await freshDatabase();
     const loads = [null, 20, 10, 10, 10, 10, 10]; // day 1: an activity without TSS, counted as 0
-    await insertActivities(ch, loads.map((tss, i) => ({ activity_id: `x${i}`, local_date: addDays(DAY0, i), tss })));
+    await insertActivities(
+      ch,
+      loads.map((tss, i) => ({ activity_id: `x${i}`, local_date: addDays(DAY0, i), tss })),
+    );
     await fullRun(ch, addDays(DAY0, 6));
     const days = await rolling(ch);
     expect(days.slice(0, 6).map((d) => d.monotony)).toEqual([null, null, null, null, null, null]);
@@ -129,14 +163,17 @@ describe('athlete rolling features: NULL rules', () => {
     expect(days[0]).toMatchObject({ ctl: 0, atl: 0, acwr: null });
     expect(days[6]).toMatchObject({ ctl: 0, monotony: null, strain: null, acwr: null }); // seven rest days: SD 0
     expect(days[13]).toMatchObject({ monotony: null, strain: null }); // seven days of 10.1: SD 0
-    expect(num(days[14], 'monotony')).toBeCloseTo(10.1 * 6 / 7 / Math.sqrt(6 / 49) / 10.1, 9);
+    expect(num(days[14], 'monotony')).toBeCloseTo((10.1 * 6) / 7 / Math.sqrt(6 / 49) / 10.1, 9);
     expect(num(days[7], 'acwr')).toBeCloseTo((1 - Math.exp(-1 / 7)) / (1 - Math.exp(-1 / 42)), 9);
   });
 
   it('ACWR 7:28 is NULL before 28 days of history, then mean 7-day load / mean 28-day load', async () => {
     const ch = await freshDatabase();
     const loads = Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? 0 : 20 + i));
-    await insertActivities(ch, loads.map((tss, i) => ({ activity_id: `x${i}`, local_date: addDays(DAY0, i), tss })));
+    await insertActivities(
+      ch,
+      loads.map((tss, i) => ({ activity_id: `x${i}`, local_date: addDays(DAY0, i), tss })),
+    );
     await fullRun(ch, addDays(DAY0, 29));
     const days = await rolling(ch);
     expect(days.slice(0, 27).every((d) => d.acwr_7_28 === null)).toBe(true);
@@ -152,9 +189,31 @@ describe('athlete daily features', () => {
   it('lays a date spine from the first activity to as-of: rest days exist with load 0', async () => {
     const ch = await freshDatabase();
     await insertActivities(ch, [
-      { activity_id: 'r1', local_date: addDays(DAY0, 2), tss: 50, sport: 'run', distance_m: 10_000, moving_time_s: 3000 },
-      { activity_id: 'b1', local_date: addDays(DAY0, 2), tss: null, sport: 'ride', distance_m: 40_000, moving_time_s: 5000 },
-      { activity_id: 's1', local_date: addDays(DAY0, 5), tss: 30, sport: 'swim', distance_m: 2000, moving_time_s: 2400, elevation_gain_m: 0 },
+      {
+        activity_id: 'r1',
+        local_date: addDays(DAY0, 2),
+        tss: 50,
+        sport: 'run',
+        distance_m: 10_000,
+        moving_time_s: 3000,
+      },
+      {
+        activity_id: 'b1',
+        local_date: addDays(DAY0, 2),
+        tss: null,
+        sport: 'ride',
+        distance_m: 40_000,
+        moving_time_s: 5000,
+      },
+      {
+        activity_id: 's1',
+        local_date: addDays(DAY0, 5),
+        tss: 30,
+        sport: 'swim',
+        distance_m: 2000,
+        moving_time_s: 2400,
+        elevation_gain_m: 0,
+      },
       { activity_id: 'late', local_date: addDays(DAY0, 20), tss: 99 }, // after as-of: not counted
     ]);
     const runId = 'r';
@@ -164,10 +223,25 @@ describe('athlete daily features', () => {
     expect(written[0]).toBe(7);
     expect(days.map((d) => d.date)).toEqual([2, 3, 4, 5, 6, 7, 8].map((i) => addDays(DAY0, i)));
     expect(days[0]).toMatchObject({
-      load: 50, activity_count: 2, activities_without_tss: 1, moving_time_s: 8000, distance_m: 50_000,
-      run_load: 50, run_distance_m: 10_000, run_activity_count: 1, ride_load: 0, ride_moving_time_s: 5000, ride_activity_count: 1,
+      load: 50,
+      activity_count: 2,
+      activities_without_tss: 1,
+      moving_time_s: 8000,
+      distance_m: 50_000,
+      run_load: 50,
+      run_distance_m: 10_000,
+      run_activity_count: 1,
+      ride_load: 0,
+      ride_moving_time_s: 5000,
+      ride_activity_count: 1,
     });
-    expect(days[1]).toMatchObject({ load: 0, activity_count: 0, moving_time_s: 0, distance_m: 0, ride_activity_count: 0 });
+    expect(days[1]).toMatchObject({
+      load: 0,
+      activity_count: 0,
+      moving_time_s: 0,
+      distance_m: 0,
+      ride_activity_count: 0,
+    });
     expect(days[3]).toMatchObject({ load: 30, swim_load: 30, swim_distance_m: 2000, swim_activity_count: 1 });
 
     const roll = await rolling(ch);
@@ -199,10 +273,24 @@ describe('athlete weekly features', () => {
     await fullRun(ch, '2024-01-17');
     const weeks = await weekly(ch);
     expect(weeks.map((w) => w.week_start)).toEqual(['2024-01-01', '2024-01-08', '2024-01-15']);
-    expect(weeks[0]).toMatchObject({ spine_days: 1, load: 40, session_count: 1, longest_session_s: 1800, z5_s: 60, monotony: null });
+    expect(weeks[0]).toMatchObject({
+      spine_days: 1,
+      load: 40,
+      session_count: 1,
+      longest_session_s: 1800,
+      z5_s: 60,
+      monotony: null,
+    });
     expect(weeks[1]).toMatchObject({
-      spine_days: 7, load: 60, session_count: 2, activities_without_tss: 1, longest_session_s: 5400, moving_time_s: 9000,
-      below_z1_s: 2, z1_s: 3, z5_s: 7,
+      spine_days: 7,
+      load: 60,
+      session_count: 2,
+      activities_without_tss: 1,
+      longest_session_s: 5400,
+      moving_time_s: 9000,
+      below_z1_s: 2,
+      z1_s: 3,
+      z5_s: 7,
     });
     const mean = 60 / 7;
     const sd = Math.sqrt(((60 - mean) ** 2 + 6 * mean ** 2) / 7);
@@ -227,9 +315,13 @@ function randomHistory(days: number, seed: number, athlete = ATHLETE): Activity[
     const sessions = day === 0 ? 1 : random() < 0.3 ? 0 : random() < 0.8 ? 1 : 2;
     for (let s = 0; s < sessions; s++) {
       activities.push({
-        athlete_id: athlete, activity_id: `${athlete}-${day}-${s}`, local_date: addDays(DAY0, day),
-        sport: sports[Math.floor(random() * 4)], moving_time_s: 600 + Math.floor(random() * 10_000),
-        distance_m: 1000 + random() * 90_000, elevation_gain_m: Math.floor(random() * 1500),
+        athlete_id: athlete,
+        activity_id: `${athlete}-${day}-${s}`,
+        local_date: addDays(DAY0, day),
+        sport: sports[Math.floor(random() * 4)],
+        moving_time_s: 600 + Math.floor(random() * 10_000),
+        distance_m: 1000 + random() * 90_000,
+        elevation_gain_m: Math.floor(random() * 1500),
         tss: random() < 0.1 ? null : Math.round(random() * 2500) / 10,
         zones: [random() * 900, random() * 900, random() * 900, random() * 900, random() * 900, random() * 300],
       });
@@ -252,7 +344,8 @@ function expectRowsClose(actual: Row[], expected: Row[]): void {
       const other = want[column];
       if (typeof value === 'number' && typeof other === 'number') {
         const tolerance = 1e-9 * Math.max(1, Math.abs(value), Math.abs(other));
-        if (Math.abs(value - other) > tolerance) expect({ row: i, column, value }).toEqual({ row: i, column, value: other });
+        if (Math.abs(value - other) > tolerance)
+          expect({ row: i, column, value }).toEqual({ row: i, column, value: other });
       } else if (value !== other) {
         expect({ row: i, column, value }).toEqual({ row: i, column, value: other });
       }
@@ -263,14 +356,24 @@ function expectRowsClose(actual: Row[], expected: Row[]): void {
 describe('incremental runs', () => {
   it('give what a full recompute gives: as-of advancing, then a late activity on day 50', async () => {
     const history = randomHistory(120, 42);
-    const late: Activity = { activity_id: 'late-upload', local_date: addDays(DAY0, 50), sport: 'run', tss: 77.5, moving_time_s: 4000, distance_m: 12_000 };
+    const late: Activity = {
+      activity_id: 'late-upload',
+      local_date: addDays(DAY0, 50),
+      sport: 'run',
+      tss: 77.5,
+      moving_time_s: 4000,
+      distance_m: 12_000,
+    };
     const other = randomHistory(120, 7, 'a2'); // in scope for the full run only: must be left alone after
 
     const incremental = await freshDatabase();
     await insertActivities(incremental, [...history.filter((a) => a.local_date <= addDays(DAY0, 99)), ...other]);
     await fullRun(incremental, addDays(DAY0, 99), [ATHLETE, 'a2'], 1);
     // As-of moves on 20 days; the first new activity is on day 100 or later, the scope says from day 105.
-    await insertActivities(incremental, history.filter((a) => a.local_date > addDays(DAY0, 99)));
+    await insertActivities(
+      incremental,
+      history.filter((a) => a.local_date > addDays(DAY0, 99)),
+    );
     await scope(incremental, 'inc-2', { [ATHLETE]: addDays(DAY0, 105) });
     await runAll(incremental, { runId: 'inc-2', version: 2, bucket: 0, asOf: addDays(DAY0, 119) });
     // A late upload on day 50.
@@ -323,8 +426,11 @@ describe('incremental runs', () => {
     await scope(ch, 'run-1', { [ATHLETE]: DAY0 });
     const input = { runId: 'run-1', version: 1, bucket: 0, asOf: addDays(DAY0, 59) };
     const everything = async () =>
-      Promise.all(['athlete_daily_features', 'athlete_rolling_features', 'athlete_weekly_features'].map((t) =>
-        rows<Row>(ch, `SELECT * FROM ${ch.db}.${t} FINAL ORDER BY ALL`)));
+      Promise.all(
+        ['athlete_daily_features', 'athlete_rolling_features', 'athlete_weekly_features'].map((t) =>
+          rows<Row>(ch, `SELECT * FROM ${ch.db}.${t} FINAL ORDER BY ALL`),
+        ),
+      );
 
     const first = await runAll(ch, input);
     const before = await everything();
@@ -335,11 +441,14 @@ describe('incremental runs', () => {
     expect(before[0]![0]).toMatchObject({ run_id: 'run-1', computed_at: '2024-03-01 06:00:00.000' });
     expect(Number(before[0]![0]!.version)).toBe(1);
 
-    const [duplicates] = await rows<{ n: string }>(ch, `
+    const [duplicates] = await rows<{ n: string }>(
+      ch,
+      `
       SELECT count() AS n FROM (
         SELECT athlete_id, date FROM ${ch.db}.athlete_daily_features FINAL GROUP BY ALL HAVING count() > 1
         UNION ALL SELECT athlete_id, as_of_date FROM ${ch.db}.athlete_rolling_features FINAL GROUP BY ALL HAVING count() > 1
-        UNION ALL SELECT athlete_id, week_start FROM ${ch.db}.athlete_weekly_features FINAL GROUP BY ALL HAVING count() > 1)`);
+        UNION ALL SELECT athlete_id, week_start FROM ${ch.db}.athlete_weekly_features FINAL GROUP BY ALL HAVING count() > 1)`,
+    );
     expect(Number(duplicates?.n)).toBe(0);
   });
 
@@ -349,7 +458,10 @@ describe('incremental runs', () => {
     await scope(ch, 'b', { a1: DAY0 }, 0);
     await scope(ch, 'b', { a2: DAY0 }, 1);
     expect(await runAll(ch, { runId: 'b', version: 1, bucket: 1, asOf: addDays(DAY0, 9) })).toEqual([10, 10, 2]);
-    const athletes = await rows<{ athlete_id: string }>(ch, `SELECT DISTINCT athlete_id FROM ${ch.db}.athlete_rolling_features`);
+    const athletes = await rows<{ athlete_id: string }>(
+      ch,
+      `SELECT DISTINCT athlete_id FROM ${ch.db}.athlete_rolling_features`,
+    );
     expect(athletes).toEqual([{ athlete_id: 'a2' }]);
   });
 });
@@ -357,7 +469,10 @@ describe('incremental runs', () => {
 describe('step input', () => {
   it('passes values as query parameters, the UInt64 version as a string, and refuses malformed ones', () => {
     expect(stepParams({ runId: 'r', version: 2n ** 63n, bucket: 3, asOf: '2024-02-29' })).toEqual({
-      runId: 'r', version: '9223372036854775808', bucket: 3, asOf: '2024-02-29',
+      runId: 'r',
+      version: '9223372036854775808',
+      bucket: 3,
+      asOf: '2024-02-29',
     });
     expect(() => stepParams({ runId: 'r', version: 1, bucket: 0, asOf: '2024-2-29' })).toThrow(/asOf/);
     expect(() => stepParams({ runId: 'r', version: 1, bucket: 70_000, asOf: '2024-02-29' })).toThrow(/bucket/);

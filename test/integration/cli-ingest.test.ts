@@ -38,8 +38,12 @@ interface Command {
 
 /** The configuration every process of a test shares: one dev server, one task queue, one embedded data path. */
 const settings = (taskQueue: string) => ({
-  TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: env.namespace ?? 'default', TEMPORAL_TASK_QUEUE: taskQueue,
-  DATA_DIR: dataPath, CLICKHOUSE_URL: `chdb://${path.join(dataPath, 'clickhouse')}`, CLICKHOUSE_DATABASE: 'cli_test',
+  TEMPORAL_ADDRESS: env.address,
+  TEMPORAL_NAMESPACE: env.namespace ?? 'default',
+  TEMPORAL_TASK_QUEUE: taskQueue,
+  DATA_DIR: dataPath,
+  CLICKHOUSE_URL: `chdb://${path.join(dataPath, 'clickhouse')}`,
+  CLICKHOUSE_DATABASE: 'cli_test',
 });
 
 /** `npm run ingest -- ARGS` as `node --import tsx cli/ingest.ts` (npm would put a shell between), configured by its environment. */
@@ -62,12 +66,13 @@ function ingestCommand(args: string[], taskQueue: string): Command {
   return {
     exited,
     output: () => output,
-    printed: (pattern) => new Promise((resolve, reject) => {
-      const check = () => pattern.test(output) && resolve();
-      listeners.push(check);
-      check();
-      void exited.then(() => reject(new Error(`exited before printing ${pattern}:\n${output}`)));
-    }),
+    printed: (pattern) =>
+      new Promise((resolve, reject) => {
+        const check = () => pattern.test(output) && resolve();
+        listeners.push(check);
+        check();
+        void exited.then(() => reject(new Error(`exited before printing ${pattern}:\n${output}`)));
+      }),
   };
 }
 
@@ -82,22 +87,34 @@ async function exitWithin(command: Command, ms: number): Promise<WorkerExit | 's
   }
 }
 
-const rides = (prefix: string) => Array.from({ length: 40 }, (_, i) => ({
-  activity_id: `${prefix}-${i}`, athlete_id: 'cli-athlete', sport: 'ride', start_time_utc: `2025-04-${String(1 + (i % 28)).padStart(2, '0')} 06:00:00`,
-  distance_m: 100_000, moving_time_s: 20_000, elapsed_time_s: 20_000, elevation_gain_m: 100, device: 'edge',
-}));
+const rides = (prefix: string) =>
+  Array.from({ length: 40 }, (_, i) => ({
+    activity_id: `${prefix}-${i}`,
+    athlete_id: 'cli-athlete',
+    sport: 'ride',
+    start_time_utc: `2025-04-${String(1 + (i % 28)).padStart(2, '0')} 06:00:00`,
+    distance_m: 100_000,
+    moving_time_s: 20_000,
+    elapsed_time_s: 20_000,
+    elevation_gain_m: 100,
+    device: 'edge',
+  }));
 
 /** 40 rides of 20,000 s with a sample every second: 800,000 samples. */
 function streams(prefix: string): string {
   const lines = ['activity_id,t_s,hr_bpm,power_w,speed_mps,altitude_m,cadence,distance_m'];
-  for (const ride of rides(prefix)) for (let t = 0; t < 20_000; t += 1) lines.push(`${ride.activity_id},${t},${120 + (t % 40)},${180 + (t % 50)},5,100,85,${t * 5}`);
+  for (const ride of rides(prefix))
+    for (let t = 0; t < 20_000; t += 1)
+      lines.push(`${ride.activity_id},${t},${120 + (t % 40)},${180 + (t % 50)},5,100,85,${t * 5}`);
   return `${lines.join('\n')}\n`;
 }
 
 /** Two uploads of 40 rides each, long enough that a second command starts while the first works. */
 function uploads(): string {
   return writeFiles({
-    'first/athletes.ndjson': ndjson([{ athlete_id: 'cli-athlete', name: 'Cli', sex: 'F', birth_year: 1990, time_zone: 'UTC' }]),
+    'first/athletes.ndjson': ndjson([
+      { athlete_id: 'cli-athlete', name: 'Cli', sex: 'F', birth_year: 1990, time_zone: 'UTC' },
+    ]),
     'first/activities.ndjson': ndjson(rides('first')),
     'first/streams.csv': streams('first'),
     'more/activities.ndjson': ndjson(rides('more')),
@@ -133,17 +150,21 @@ describe('npm run ingest', () => {
     expect(inserted[0]! + inserted[1]!).toBe(1_600_081);
   });
 
-  it('takes the data over and finishes its workflow when the worker it handed it to dies', { timeout: 600_000 }, async () => {
-    const queue = `cli-takeover-${randomUUID()}`;
-    const worker = await startWorkerProcess(settings(queue));
-    running.push({ kill: () => worker.kill('SIGKILL'), exited: worker.exited });
-    const command = ingestCommand([uploads()], queue);
-    await command.printed(/A running worker owns the embedded data/);
-    worker.kill('SIGKILL');
-    expect(await worker.exited).toEqual({ code: null, signal: 'SIGKILL' });
+  it(
+    'takes the data over and finishes its workflow when the worker it handed it to dies',
+    { timeout: 600_000 },
+    async () => {
+      const queue = `cli-takeover-${randomUUID()}`;
+      const worker = await startWorkerProcess(settings(queue));
+      running.push({ kill: () => worker.kill('SIGKILL'), exited: worker.exited });
+      const command = ingestCommand([uploads()], queue);
+      await command.printed(/A running worker owns the embedded data/);
+      worker.kill('SIGKILL');
+      expect(await worker.exited).toEqual({ code: null, signal: 'SIGKILL' });
 
-    await command.printed(/The worker that held the data has exited: this command is the worker/);
-    expect(await exitWithin(command, 400_000)).toEqual({ code: 0, signal: null });
-    expect(command.output()).toMatch(/inserted \d+, unchanged \d+, rejected 0/);
-  });
+      await command.printed(/The worker that held the data has exited: this command is the worker/);
+      expect(await exitWithin(command, 400_000)).toEqual({ code: 0, signal: null });
+      expect(command.output()).toMatch(/inserted \d+, unchanged \d+, rejected 0/);
+    },
+  );
 });

@@ -12,16 +12,25 @@ import { withWorker } from '../support/worker.js';
 const server = devServerForFile();
 
 async function cli(taskQueue: string | [string, string], ...args: string[]): Promise<{ out: string; code: number }> {
-  const environment = { ...process.env, TEMPORAL_ADDRESS: server.env.address, TEMPORAL_NAMESPACE: server.env.namespace ?? 'default', TEMPORAL_TASK_QUEUE: [taskQueue].flat()[0], ML_TASK_QUEUE: [taskQueue].flat()[1] ?? 'unused' };
-  return runScript('cli/main.ts', args, environment, 120_000)
-    .then(({ stdout, stderr }) => ({ out: stdout + stderr, code: 0 }), (e: { stdout: string; stderr: string; code: number }) => ({ out: e.stdout + e.stderr, code: e.code }));
+  const environment = {
+    ...process.env,
+    TEMPORAL_ADDRESS: server.env.address,
+    TEMPORAL_NAMESPACE: server.env.namespace ?? 'default',
+    TEMPORAL_TASK_QUEUE: [taskQueue].flat()[0],
+    ML_TASK_QUEUE: [taskQueue].flat()[1] ?? 'unused',
+  };
+  return runScript('cli/main.ts', args, environment, 120_000).then(
+    ({ stdout, stderr }) => ({ out: stdout + stderr, code: 0 }),
+    (e: { stdout: string; stderr: string; code: number }) => ({ out: e.stdout + e.stderr, code: e.code }),
+  );
 }
 
 describe('npm run cli', () => {
   it('prints help for every command', async () => {
     const { out, code } = await cli('unused', 'help');
     expect(code).toBe(0);
-    for (const command of ['features', 'start', 'backfill', 'runs', 'athlete', 'models', 'promote', 'rollback']) expect(out).toContain(`  ${command}`);
+    for (const command of ['features', 'start', 'backfill', 'runs', 'athlete', 'models', 'promote', 'rollback'])
+      expect(out).toContain(`  ${command}`);
     const unknown = await cli('unused', 'frobnicate');
     expect(unknown.code).toBe(1);
     expect(unknown.out).toMatch(/unknown command "frobnicate"/);
@@ -31,7 +40,9 @@ describe('npm run cli', () => {
     const ch = await freshDatabase();
     await withWorker(server.env, ch, async (taskQueue) => {
       await server.env.client.workflow.execute(ingestActivities, {
-        taskQueue, workflowId: `ingest-${randomUUID()}`, args: [{ synthetic: { seed: 4, athletes: 2, days: 40, streamShare: 0, endDate: '2025-05-31' } }],
+        taskQueue,
+        workflowId: `ingest-${randomUUID()}`,
+        args: [{ synthetic: { seed: 4, athletes: 2, days: 40, streamShare: 0, endDate: '2025-05-31' } }],
       });
       const run = await cli(taskQueue, 'features', '--as-of', '2025-05-29');
       expect(run.code, run.out).toBe(0);
@@ -45,7 +56,8 @@ describe('npm run cli', () => {
       expect(backfill.out).toMatch(/2025-05-30: done, 2 athletes\n[^]*2025-05-31: done/);
 
       const runs = await cli(taskQueue, 'runs', '--type', 'featurePipeline');
-      for (const day of ['29', '30', '31']) expect(runs.out).toMatch(new RegExp(`feature-pipeline-2025-05-${day}\\s+featurePipeline\\s+COMPLETED`));
+      for (const day of ['29', '30', '31'])
+        expect(runs.out).toMatch(new RegExp(`feature-pipeline-2025-05-${day}\\s+featurePipeline\\s+COMPLETED`));
 
       const athlete = await cli(taskQueue, 'athlete', 'a0001');
       expect(athlete.code, athlete.out).toBe(0);
@@ -58,29 +70,47 @@ describe('npm run cli', () => {
       const badDate = await cli(taskQueue, 'features', '--as-of', '2025-02-30');
       expect(badDate.code).toBe(1);
       expect(badDate.out).toMatch(/--as-of "2025-02-30" must be an existing date/);
-      const badInput = await cli(taskQueue, 'start', 'featurePipeline', '--input', '{"asOf": "2025-13-01"}', '--no-follow');
+      const badInput = await cli(
+        taskQueue,
+        'start',
+        'featurePipeline',
+        '--input',
+        '{"asOf": "2025-13-01"}',
+        '--no-follow',
+      );
       expect(badInput.code).toBe(1);
       expect(badInput.out).toMatch(/asOf must be an existing date YYYY-MM-DD, got a string "2025-13-01"/);
     });
   });
 
-  it('lists models, promotes and rolls back, and shows an athlete\'s predictions', async () => {
+  it("lists models, promotes and rolls back, and shows an athlete's predictions", async () => {
     const ch = await freshDatabase();
     await withWorker(server.env, ch, async (taskQueue, mlTaskQueue) => {
       const queues: [string, string] = [taskQueue, mlTaskQueue];
       const run = async (workflow: string, input: unknown, queue = taskQueue) =>
-        server.env.client.workflow.execute(workflow, { taskQueue: queue, workflowId: `cli-${randomUUID()}`, args: [input] }) as Promise<{ version: number; promoted: boolean }>;
+        server.env.client.workflow.execute(workflow, {
+          taskQueue: queue,
+          workflowId: `cli-${randomUUID()}`,
+          args: [input],
+        }) as Promise<{ version: number; promoted: boolean }>;
       const none = await cli(queues, 'models');
       expect(none.code, none.out).toBe(0);
       expect(none.out).toContain('time_estimator: champion (none)');
 
-      await run(ingestActivities.name, { synthetic: { seed: 5, athletes: 8, days: 120, streamShare: 0, endDate: '2025-06-30', dirtyShare: 0 } });
+      await run(ingestActivities.name, {
+        synthetic: { seed: 5, athletes: 8, days: 120, streamShare: 0, endDate: '2025-06-30', dirtyShare: 0 },
+      });
       await run(featurePipeline.name, { asOf: '2025-07-01' });
       const train = { asOf: '2025-07-01', testWeeks: 2, validWeeks: 2, params: { nTrees: 30 } };
       const first = await run(trainTimeEstimator.name, train, mlTaskQueue);
-      const second = await run(trainTimeEstimator.name, { ...train, params: { nTrees: 3, learningRate: 0.05 } }, mlTaskQueue);
+      const second = await run(
+        trainTimeEstimator.name,
+        { ...train, params: { nTrees: 3, learningRate: 0.05 } },
+        mlTaskQueue,
+      );
       expect([first.version, second.version]).toEqual([1, 2]);
-      if (!first.promoted) expect((await cli(queues, 'promote', '1')).out).toMatch(/champion: \(none\) -> v1 \(promote\)/);
+      if (!first.promoted)
+        expect((await cli(queues, 'promote', '1')).out).toMatch(/champion: \(none\) -> v1 \(promote\)/);
 
       const promoted = await cli(queues, 'promote', '2', '--reason', 'cli test');
       expect(promoted.code, promoted.out).toBe(0);
@@ -111,7 +141,10 @@ describe('npm run cli', () => {
       const athlete = await cli(queues, 'athlete', 'a0001');
       expect(athlete.code, athlete.out).toBe(0);
       expect(athlete.out).toContain('a0001: latest predictions (batch inference as of 2025-07-01)');
-      for (const p of planned) expect(athlete.out).toMatch(new RegExp(`${p.planned_id}\\s+2025-07-02\\s+${p.sport}\\s+[\\d.]+\\s+\\d+:\\d\\d:\\d\\d\\s+1`));
+      for (const p of planned)
+        expect(athlete.out).toMatch(
+          new RegExp(`${p.planned_id}\\s+2025-07-02\\s+${p.sport}\\s+[\\d.]+\\s+\\d+:\\d\\d:\\d\\d\\s+1`),
+        );
     });
   });
 });

@@ -7,7 +7,12 @@ describe('data-quality checks of the feature tables', () => {
     const ch = await freshDatabase();
     const report = await checkFeatureTables(ch, 1);
     expect(report.failed).toEqual([]);
-    expect(report.rows).toEqual({ activity_features: 0, athlete_daily_features: 0, athlete_rolling_features: 0, athlete_weekly_features: 0 });
+    expect(report.rows).toEqual({
+      activity_features: 0,
+      athlete_daily_features: 0,
+      athlete_rolling_features: 0,
+      athlete_weekly_features: 0,
+    });
   });
 
   it('catch negative CTL, empty keys and zone shares that do not sum to 1, and say where', async () => {
@@ -20,7 +25,15 @@ describe('data-quality checks of the feature tables', () => {
     await ch.client.insert({
       table: `${ch.db}.activity_features`,
       values: [
-        { athlete_id: 'a1', activity_id: 'x', hr_covered_s: 600, max_hr_bpm: 190, z2_share: 0.5, z3_share: 0.2, version: 1 },
+        {
+          athlete_id: 'a1',
+          activity_id: 'x',
+          hr_covered_s: 600,
+          max_hr_bpm: 190,
+          z2_share: 0.5,
+          z3_share: 0.2,
+          version: 1,
+        },
         { athlete_id: '', activity_id: 'y', version: 1 },
       ],
       format: 'JSONEachRow',
@@ -31,6 +44,8 @@ describe('data-quality checks of the feature tables', () => {
       'activity_features.zone_share_errors=1',
       'athlete_rolling_features.negative_load=1',
     ]);
-    expect(describeFailures(report.failed)).toMatch(/^Data-quality checks failed: .*athlete_rolling_features\.negative_load \(1 rows\)/);
+    expect(describeFailures(report.failed)).toMatch(
+      /^Data-quality checks failed: .*athlete_rolling_features\.negative_load \(1 rows\)/,
+    );
   });
 });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ClickHouse } from '../../clickhouse/client.js';
 import { freshDatabase } from '../support/clickhouse.js';
-import { diffSnapshots, duplicateKeys, FEATURE_TABLES, readFeatureTables, type CellMismatch } from '../support/feature-tables.js';
+import {
+  diffSnapshots,
+  duplicateKeys,
+  FEATURE_TABLES,
+  readFeatureTables,
+  type CellMismatch,
+} from '../support/feature-tables.js';
 import { runFeatures, upload } from '../support/feature-run.js';
 import { buildRandomHistory, describeHistory, type RawHistory } from '../support/raw-history.js';
 
@@ -30,9 +36,15 @@ function describeMismatches(mismatches: CellMismatch[], limit = 10): string {
   const byRow = new Map<string, string[]>();
   for (const m of mismatches) {
     const row = `${m.table} ${m.key}`;
-    byRow.set(row, [...(byRow.get(row) ?? []), `${m.column}: ${JSON.stringify(m.left)} (after the sequence) vs ${JSON.stringify(m.right)} (full)`]);
+    byRow.set(row, [
+      ...(byRow.get(row) ?? []),
+      `${m.column}: ${JSON.stringify(m.left)} (after the sequence) vs ${JSON.stringify(m.right)} (full)`,
+    ]);
   }
-  return [...byRow].slice(0, limit).map(([row, cells]) => `  ${row}: ${cells.join('; ')}`).join('\n');
+  return [...byRow]
+    .slice(0, limit)
+    .map(([row, cells]) => `  ${row}: ${cells.join('; ')}`)
+    .join('\n');
 }
 
 describe('feature tables after any sequence of uploads and runs equal a full recompute', () => {
@@ -54,7 +66,9 @@ describe('feature tables after any sequence of uploads and runs equal a full rec
       const mismatches = diffSnapshots(after, expected);
       const duplicates = Object.values(await duplicateKeys(incremental)).reduce((a, b) => a + b, 0);
       if (mismatches.length > 0 || duplicates > 0) {
-        failures.push(`${describeHistory(history)}\n${mismatches.length} cells differ, ${duplicates} duplicate keys:\n${describeMismatches(mismatches)}`);
+        failures.push(
+          `${describeHistory(history)}\n${mismatches.length} cells differ, ${duplicates} duplicate keys:\n${describeMismatches(mismatches)}`,
+        );
         // The seed of a failing sequence, to replay it alone with FEATURE_INVARIANT_SEED.
         console.error(`feature invariant failed for seed ${seed} (FEATURE_INVARIANT_SEED=${seed} replays it)`);
       }

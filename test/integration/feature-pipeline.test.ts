@@ -4,11 +4,22 @@ import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import type { ClickHouse } from '../../clickhouse/client.js';
 import {
-  featurePipeline, ingestActivities, type FeaturePipelineInput, type FeaturePipelineSummary, type IngestInput, type IngestSummary,
+  featurePipeline,
+  ingestActivities,
+  type FeaturePipelineInput,
+  type FeaturePipelineSummary,
+  type IngestInput,
+  type IngestSummary,
 } from '../../workflows/index.js';
 import { freshDatabase, rows } from '../support/clickhouse.js';
 import {
-  diffSnapshots, duplicateKeys, FEATURE_TABLES, readFeatureTables, sameCell, type CellMismatch, type FeatureSnapshot,
+  diffSnapshots,
+  duplicateKeys,
+  FEATURE_TABLES,
+  readFeatureTables,
+  sameCell,
+  type CellMismatch,
+  type FeatureSnapshot,
 } from '../support/feature-tables.js';
 import { ndjson, writeFiles } from '../support/files.js';
 import { failingRun } from '../support/runs.js';
@@ -26,14 +37,17 @@ function workflowsOn(taskQueue: string) {
     features: (input: FeaturePipelineInput): Promise<FeaturePipelineSummary> =>
       server.env.client.workflow.execute(featurePipeline, { args: [input], taskQueue, workflowId: id('features') }),
     /** A run expected to fail: its error, its run id (the key pipeline_runs would use) and its activity attempts. */
-    failingFeatures: (input: FeaturePipelineInput) => failingRun(server.env, taskQueue, featurePipeline, input, id('features')),
+    failingFeatures: (input: FeaturePipelineInput) =>
+      failingRun(server.env, taskQueue, featurePipeline, input, id('features')),
   };
 }
 
 type Workflows = ReturnType<typeof workflowsOn>;
-const onWorker = <T>(ch: ClickHouse, fn: (wf: Workflows) => Promise<T>) => withWorker(server.env, ch, (taskQueue) => fn(workflowsOn(taskQueue)));
+const onWorker = <T>(ch: ClickHouse, fn: (wf: Workflows) => Promise<T>) =>
+  withWorker(server.env, ch, (taskQueue) => fn(workflowsOn(taskQueue)));
 
-const allChecksPassed = (summary: FeaturePipelineSummary) => summary.checks.length === 16 && summary.checks.every((c) => c.passed);
+const allChecksPassed = (summary: FeaturePipelineSummary) =>
+  summary.checks.length === 16 && summary.checks.every((c) => c.passed);
 
 interface UploadStep {
   files: Record<string, string>;
@@ -61,7 +75,13 @@ async function incrementalAndFull(steps: UploadStep[], finalFiles: Record<string
     expect((await wf.ingest({ paths: [writeFiles(finalFiles)] })).rejected).toBe(0);
     return wf.features({ asOf: finalAsOf, fullRecompute: true });
   });
-  return { summaries, fullSummary, after, incremental: await readFeatureTables(incremental), full: await readFeatureTables(full) };
+  return {
+    summaries,
+    fullSummary,
+    after,
+    incremental: await readFeatureTables(incremental),
+    full: await readFeatureTables(full),
+  };
 }
 
 /** Mismatches grouped by table and key, so a failure reads as "which rows, which columns". */
@@ -69,7 +89,10 @@ function describeMismatches(mismatches: CellMismatch[], limit = 12): string[] {
   const byRow = new Map<string, string[]>();
   for (const m of mismatches) {
     const row = `${m.table} ${m.key}`;
-    byRow.set(row, [...(byRow.get(row) ?? []), `${m.column}: ${JSON.stringify(m.left)} (incremental) vs ${JSON.stringify(m.right)} (full)`]);
+    byRow.set(row, [
+      ...(byRow.get(row) ?? []),
+      `${m.column}: ${JSON.stringify(m.left)} (incremental) vs ${JSON.stringify(m.right)} (full)`,
+    ]);
   }
   return [...byRow].slice(0, limit).map(([row, cells]) => `${row}: ${cells.join('; ')}`);
 }
@@ -80,10 +103,28 @@ const expectSameTables = (incremental: FeatureSnapshot, full: FeatureSnapshot) =
 describe('featurePipeline: incremental runs equal a full recompute', () => {
   it('for an athlete whose first upload is all after the as-of date of that run', async () => {
     const steps = [
-      { files: { ...rider('early'), ...rider('newcomer'), ...rides([['early', 'e1', '2025-01-10'], ['newcomer', 'n1', '2025-01-21']]) }, run: { asOf: '2025-01-20' } },
+      {
+        files: {
+          ...rider('early'),
+          ...rider('newcomer'),
+          ...rides([
+            ['early', 'e1', '2025-01-10'],
+            ['newcomer', 'n1', '2025-01-21'],
+          ]),
+        },
+        run: { asOf: '2025-01-20' },
+      },
       { files: rides([['early', 'e2', '2025-01-24']]), run: { asOf: '2025-01-25' } },
     ];
-    const final = { ...rider('early'), ...rider('newcomer'), ...rides([['early', 'e1', '2025-01-10'], ['newcomer', 'n1', '2025-01-21'], ['early', 'e2', '2025-01-24']]) };
+    const final = {
+      ...rider('early'),
+      ...rider('newcomer'),
+      ...rides([
+        ['early', 'e1', '2025-01-10'],
+        ['newcomer', 'n1', '2025-01-21'],
+        ['early', 'e2', '2025-01-24'],
+      ]),
+    };
     const result = await incrementalAndFull(steps, final, '2025-01-25');
     expect(result.full.athlete_daily_features.filter((d) => d.athlete_id === 'newcomer')).toHaveLength(5);
     expectSameTables(result.incremental, result.full);
@@ -91,10 +132,25 @@ describe('featurePipeline: incremental runs equal a full recompute', () => {
 
   it('when the first activity of an athlete moves to a later date', async () => {
     const steps = [
-      { files: { ...rider('mover'), ...rides([['mover', 'm1', '2025-01-10'], ['mover', 'm2', '2025-01-15']]) }, run: { asOf: '2025-01-20' } },
+      {
+        files: {
+          ...rider('mover'),
+          ...rides([
+            ['mover', 'm1', '2025-01-10'],
+            ['mover', 'm2', '2025-01-15'],
+          ]),
+        },
+        run: { asOf: '2025-01-20' },
+      },
       { files: rides([['mover', 'm1', '2025-01-17']]), run: { asOf: '2025-01-25' } },
     ];
-    const final = { ...rider('mover'), ...rides([['mover', 'm1', '2025-01-17'], ['mover', 'm2', '2025-01-15']]) };
+    const final = {
+      ...rider('mover'),
+      ...rides([
+        ['mover', 'm1', '2025-01-17'],
+        ['mover', 'm2', '2025-01-15'],
+      ]),
+    };
     const result = await incrementalAndFull(steps, final, '2025-01-25');
     // The date spine starts on the first activity day (shared/domain/training-load.md), now the 15th.
     expect(result.full.athlete_daily_features.map((d) => d.date).at(0)).toBe('2025-01-15');
@@ -103,13 +159,36 @@ describe('featurePipeline: incremental runs equal a full recompute', () => {
 
   it('when a run for some athletes comes between an upload for others and the next run', async () => {
     const steps = [
-      { files: { ...rider('chosen'), ...rider('other'), ...rides([['chosen', 'c1', '2025-01-10'], ['other', 'o1', '2025-01-11']]) }, run: { asOf: '2025-01-20' } },
-      { files: rides([['chosen', 'c2', '2025-01-19'], ['other', 'o0', '2025-01-12']]), run: { asOf: '2025-01-20', athleteIds: ['chosen'] } },
+      {
+        files: {
+          ...rider('chosen'),
+          ...rider('other'),
+          ...rides([
+            ['chosen', 'c1', '2025-01-10'],
+            ['other', 'o1', '2025-01-11'],
+          ]),
+        },
+        run: { asOf: '2025-01-20' },
+      },
+      {
+        files: rides([
+          ['chosen', 'c2', '2025-01-19'],
+          ['other', 'o0', '2025-01-12'],
+        ]),
+        run: { asOf: '2025-01-20', athleteIds: ['chosen'] },
+      },
       { files: rides([['chosen', 'c3', '2025-01-22']]), run: { asOf: '2025-01-25' } },
     ];
     const final = {
-      ...rider('chosen'), ...rider('other'),
-      ...rides([['chosen', 'c1', '2025-01-10'], ['other', 'o1', '2025-01-11'], ['chosen', 'c2', '2025-01-19'], ['other', 'o0', '2025-01-12'], ['chosen', 'c3', '2025-01-22']]),
+      ...rider('chosen'),
+      ...rider('other'),
+      ...rides([
+        ['chosen', 'c1', '2025-01-10'],
+        ['other', 'o1', '2025-01-11'],
+        ['chosen', 'c2', '2025-01-19'],
+        ['other', 'o0', '2025-01-12'],
+        ['chosen', 'c3', '2025-01-22'],
+      ]),
     };
     const result = await incrementalAndFull(steps, final, '2025-01-25');
     expectSameTables(result.incremental, result.full);
@@ -142,18 +221,31 @@ describe('featurePipeline: a run with an earlier asOf (backdated)', () => {
 
     // The next run extends from the backdated asOf and equals a full recompute.
     expect(result.summaries[2]!.athletesTouched).toBe(1);
-    expect(result.incremental.athlete_weekly_features.at(-2)).toMatchObject({ week_start: '2025-01-20', spine_days: 7 });
+    expect(result.incremental.athlete_weekly_features.at(-2)).toMatchObject({
+      week_start: '2025-01-20',
+      spine_days: 7,
+    });
     expectSameTables(result.incremental, result.full);
   });
 
   it('the README restricted full recompute for a Wednesday: the next ordinary run restores the whole week', async () => {
     const steps = [
-      { files: { ...rider('wed'), ...rider('other'), ...rides([...everyDay('wed', '2025-01-06', '2025-01-19'), ...everyDay('other', '2025-01-08', '2025-01-19')]) },
-        run: { asOf: '2025-01-19' } },
+      {
+        files: {
+          ...rider('wed'),
+          ...rider('other'),
+          ...rides([...everyDay('wed', '2025-01-06', '2025-01-19'), ...everyDay('other', '2025-01-08', '2025-01-19')]),
+        },
+        run: { asOf: '2025-01-19' },
+      },
       { files: {}, run: { asOf: '2025-01-15', athleteIds: ['wed'], fullRecompute: true } },
       { files: {}, run: { asOf: '2025-01-19' } },
     ];
-    const final = { ...rider('wed'), ...rider('other'), ...rides([...everyDay('wed', '2025-01-06', '2025-01-19'), ...everyDay('other', '2025-01-08', '2025-01-19')]) };
+    const final = {
+      ...rider('wed'),
+      ...rider('other'),
+      ...rides([...everyDay('wed', '2025-01-06', '2025-01-19'), ...everyDay('other', '2025-01-08', '2025-01-19')]),
+    };
     const result = await incrementalAndFull(steps, final, '2025-01-19');
 
     const week = (snapshot: FeatureSnapshot, athlete: string) =>
@@ -183,20 +275,35 @@ describe('featurePipeline: re-runs and full recomputes', () => {
     });
     expect(allChecksPassed(first) && allChecksPassed(second) && allChecksPassed(nextDay)).toBe(true);
     expect(describeMismatches(diffSnapshots(before, after))).toEqual([]);
-    expect(await duplicateKeys(ch)).toEqual({ activity_features: 0, athlete_daily_features: 0, athlete_rolling_features: 0, athlete_weekly_features: 0 });
+    expect(await duplicateKeys(ch)).toEqual({
+      activity_features: 0,
+      athlete_daily_features: 0,
+      athlete_rolling_features: 0,
+      athlete_weekly_features: 0,
+    });
 
     // Nothing is new and every athlete's spine already reaches the as-of date: the planner scopes no one.
     expect(second).toMatchObject({ athletesTouched: 0, buckets: 0 });
-    expect(second.rowsWritten).toEqual({ activity_features: 0, athlete_daily_features: 0, athlete_rolling_features: 0, athlete_weekly_features: 0 });
+    expect(second.rowsWritten).toEqual({
+      activity_features: 0,
+      athlete_daily_features: 0,
+      athlete_rolling_features: 0,
+      athlete_weekly_features: 0,
+    });
 
     // One day later: every athlete extends by one day (and rewrites its current week); no activity is recomputed
     // unless its local date is that new day.
     const athletes = new Set(before.athlete_daily_features.map((d) => d.athlete_id)).size;
-    const [{ n: activitiesOnNewDay } = { n: 0 }] = await rows<{ n: number }>(ch,
-      `SELECT toUInt32(count()) AS n FROM ${ch.db}.activities FINAL WHERE local_date >= '2025-07-01'`);
+    const [{ n: activitiesOnNewDay } = { n: 0 }] = await rows<{ n: number }>(
+      ch,
+      `SELECT toUInt32(count()) AS n FROM ${ch.db}.activities FINAL WHERE local_date >= '2025-07-01'`,
+    );
     expect(nextDay.athletesTouched).toBe(athletes);
     expect(nextDay.rowsWritten).toEqual({
-      activity_features: activitiesOnNewDay, athlete_daily_features: athletes, athlete_rolling_features: athletes, athlete_weekly_features: athletes,
+      activity_features: activitiesOnNewDay,
+      athlete_daily_features: athletes,
+      athlete_rolling_features: athletes,
+      athlete_weekly_features: athletes,
     });
   });
 
@@ -212,7 +319,9 @@ describe('featurePipeline: re-runs and full recomputes', () => {
     });
     expect(allChecksPassed(fullSummary)).toBe(true);
     // A full recompute rewrites every row.
-    expect(fullSummary.rowsWritten).toEqual(Object.fromEntries(FEATURE_TABLES.map((table) => [table, full[table].length])));
+    expect(fullSummary.rowsWritten).toEqual(
+      Object.fromEntries(FEATURE_TABLES.map((table) => [table, full[table].length])),
+    );
     expect(incremental.activity_features.filter((a) => a.has_stream).length).toBeGreaterThan(0);
     expectSameTables(incremental, full);
   });
@@ -221,8 +330,10 @@ describe('featurePipeline: re-runs and full recomputes', () => {
 describe('featurePipeline: bad input and run records', () => {
   it('fails fast, without retries, with a message that says what is wrong', async () => {
     const ch = await freshDatabase();
-    const [badDate, unknownAthlete] = await onWorker(ch, async (wf) =>
-      [await wf.failingFeatures({ asOf: '2025-13-45' }), await wf.failingFeatures({ athleteIds: ['nobody'] })]);
+    const [badDate, unknownAthlete] = await onWorker(ch, async (wf) => [
+      await wf.failingFeatures({ asOf: '2025-13-45' }),
+      await wf.failingFeatures({ athleteIds: ['nobody'] }),
+    ]);
 
     for (const { error, attempts } of [badDate, unknownAthlete]) {
       expect(error).toBeInstanceOf(WorkflowFailedError);
@@ -234,7 +345,8 @@ describe('featurePipeline: bad input and run records', () => {
     }
     expect((badDate.error as WorkflowFailedError).cause?.message).toBe(
       'Invalid featurePipeline input: asOf must be an existing date YYYY-MM-DD, got a string "2025-13-45". ' +
-        'Example: {} or {"asOf": "2025-06-30", "athleteIds": ["a0001"], "fullRecompute": false}');
+        'Example: {} or {"asOf": "2025-06-30", "athleteIds": ["a0001"], "fullRecompute": false}',
+    );
     // Caught before any activity runs.
     expect(badDate.attempts).toEqual([]);
     expect((unknownAthlete.error as WorkflowFailedError).cause?.message).toBe('Unknown athlete ids: nobody');
@@ -246,10 +358,26 @@ describe('featurePipeline: bad input and run records', () => {
     const { summary, failed } = await onWorker(ch, async (wf) => {
       await wf.ingest({ synthetic: { seed: 3, athletes: 2, days: 30, streamShare: 0, endDate: '2025-04-30' } });
       const summary = await wf.features({ asOf: '2025-04-30' });
-      return { summary, failed: [await wf.failingFeatures({ asOf: '2025-13-45' }), await wf.failingFeatures({ athleteIds: ['nobody'] })] };
+      return {
+        summary,
+        failed: [
+          await wf.failingFeatures({ asOf: '2025-13-45' }),
+          await wf.failingFeatures({ athleteIds: ['nobody'] }),
+        ],
+      };
     });
-    const runs = await rows<{ run_id: string; status: string; as_of: string; watermark: string; checks: string; summary: string; error: string }>(ch,
-      `SELECT run_id, status, toString(as_of) AS as_of, toString(watermark) AS watermark, checks, summary, error FROM ${ch.db}.pipeline_runs FINAL`);
+    const runs = await rows<{
+      run_id: string;
+      status: string;
+      as_of: string;
+      watermark: string;
+      checks: string;
+      summary: string;
+      error: string;
+    }>(
+      ch,
+      `SELECT run_id, status, toString(as_of) AS as_of, toString(watermark) AS watermark, checks, summary, error FROM ${ch.db}.pipeline_runs FINAL`,
+    );
 
     const run = runs.find((r) => r.run_id === summary.runId);
     expect(run).toMatchObject({ status: 'succeeded', as_of: '2025-04-30', watermark: summary.watermark, error: '' });
@@ -280,8 +408,12 @@ describe('sameCell', () => {
 /** Files of one athlete (UTC) with an FTP. */
 function rider(athleteId: string): Record<string, string> {
   return {
-    [`athletes-${athleteId}.ndjson`]: ndjson([{ athlete_id: athleteId, name: athleteId, sex: 'F', birth_year: 1990, time_zone: 'UTC' }]),
-    [`thresholds-${athleteId}.ndjson`]: ndjson([{ athlete_id: athleteId, effective_from: '2025-01-01', ftp_w: 250, lthr_bpm: 165 }]),
+    [`athletes-${athleteId}.ndjson`]: ndjson([
+      { athlete_id: athleteId, name: athleteId, sex: 'F', birth_year: 1990, time_zone: 'UTC' },
+    ]),
+    [`thresholds-${athleteId}.ndjson`]: ndjson([
+      { athlete_id: athleteId, effective_from: '2025-01-01', ftp_w: 250, lthr_bpm: 165 },
+    ]),
   };
 }
 
@@ -292,10 +424,18 @@ function rider(athleteId: string): Record<string, string> {
 function rides(list: ([string, string, string] | [string, string, string, number])[]): Record<string, string> {
   const power = (id: string) => 150 + ([...id].reduce((sum, c) => sum + c.charCodeAt(0), 0) % 100);
   return {
-    'activities.ndjson': ndjson(list.map(([athlete, id, date, moving = 3600]) => ({
-      activity_id: id, athlete_id: athlete, sport: 'ride', start_time_utc: `${date} 08:00:00`,
-      distance_m: (30_000 * moving) / 3600, moving_time_s: moving, avg_power_w: power(id), avg_hr_bpm: 140,
-    }))),
+    'activities.ndjson': ndjson(
+      list.map(([athlete, id, date, moving = 3600]) => ({
+        activity_id: id,
+        athlete_id: athlete,
+        sport: 'ride',
+        start_time_utc: `${date} 08:00:00`,
+        distance_m: (30_000 * moving) / 3600,
+        moving_time_s: moving,
+        avg_power_w: power(id),
+        avg_hr_bpm: 140,
+      })),
+    ),
   };
 }
 

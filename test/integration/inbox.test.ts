@@ -17,8 +17,15 @@ const server = devServerForFile();
 
 const athlete = (id: string) => ({ athlete_id: id, name: id, sex: 'F', birth_year: 1990, time_zone: 'UTC' });
 const activity = (id: string, athleteId: string, day: number) => ({
-  activity_id: id, athlete_id: athleteId, sport: 'run', start_time_utc: `2025-03-${String(day).padStart(2, '0')} 07:00:00`,
-  distance_m: 10_000, moving_time_s: 3000, elapsed_time_s: 3100, elevation_gain_m: 50, avg_hr_bpm: 150,
+  activity_id: id,
+  athlete_id: athleteId,
+  sport: 'run',
+  start_time_utc: `2025-03-${String(day).padStart(2, '0')} 07:00:00`,
+  distance_m: 10_000,
+  moving_time_s: 3000,
+  elapsed_time_s: 3100,
+  elevation_gain_m: 50,
+  avg_hr_bpm: 150,
 });
 
 const runInbox = (taskQueue: string, input: IngestInboxInput): Promise<IngestInboxSummary> =>
@@ -27,7 +34,10 @@ const runInbox = (taskQueue: string, input: IngestInboxInput): Promise<IngestInb
 /** Data files under `dir` (the claims' owner files excluded). */
 const filesIn = (dir: string): string[] =>
   fs.existsSync(dir)
-    ? fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => fs.statSync(path.join(dir, f)).isFile() && !path.basename(f).startsWith('.')).sort()
+    ? fs
+        .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .filter((f) => fs.statSync(path.join(dir, f)).isFile() && !path.basename(f).startsWith('.'))
+        .sort()
     : [];
 
 async function activityCount(ch: ClickHouse): Promise<number> {
@@ -54,14 +64,25 @@ describe('the inbox ingest', () => {
       const day = cutoff.toISOString().slice(0, 10);
       expect(first.sources.map((s) => s.kind)).toEqual(['athletes', 'activities']);
       expect(first.inserted).toBe(4);
-      expect(first.processed.map((p) => path.relative(inbox, p)).sort()).toEqual([`processed/${day}/activities-march.ndjson`, `processed/${day}/athletes.ndjson`]);
-      expect(first.failed).toEqual([{ file: path.join(inbox, 'failed', day, 'notes.txt'), reason: expect.stringMatching(/unsupported file type/) }]);
-      expect(fs.readFileSync(path.join(inbox, 'failed', day, 'notes.txt.reason.txt'), 'utf8')).toMatch(/unsupported file type/);
+      expect(first.processed.map((p) => path.relative(inbox, p)).sort()).toEqual([
+        `processed/${day}/activities-march.ndjson`,
+        `processed/${day}/athletes.ndjson`,
+      ]);
+      expect(first.failed).toEqual([
+        { file: path.join(inbox, 'failed', day, 'notes.txt'), reason: expect.stringMatching(/unsupported file type/) },
+      ]);
+      expect(fs.readFileSync(path.join(inbox, 'failed', day, 'notes.txt.reason.txt'), 'utf8')).toMatch(
+        /unsupported file type/,
+      );
       expect(fs.readdirSync(inbox).sort()).toEqual(['activities-late.ndjson', 'claimed', 'failed', 'processed']);
       expect(await activityCount(ch)).toBe(2);
 
       // The next run takes only the file left behind; nothing processed comes back.
-      const second = await runInbox(taskQueue, { inbox, cutoff: new Date(cutoff.getTime() + 120_000).toISOString(), timeZone: 'UTC' });
+      const second = await runInbox(taskQueue, {
+        inbox,
+        cutoff: new Date(cutoff.getTime() + 120_000).toISOString(),
+        timeZone: 'UTC',
+      });
       expect(second.sources.map((s) => path.basename(s.source))).toEqual(['activities-late.ndjson']);
       expect(second.inserted).toBe(1);
       expect(await activityCount(ch)).toBe(3);
@@ -74,11 +95,16 @@ describe('the inbox ingest', () => {
 
   it('two runs at once share the files: each file is ingested by exactly one of them', async () => {
     const ch = await freshDatabase();
-    const files = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`activities-${i}.ndjson`, ndjson([activity(`x${i}`, 'ann', i + 1)])]));
+    const files = Object.fromEntries(
+      Array.from({ length: 6 }, (_, i) => [`activities-${i}.ndjson`, ndjson([activity(`x${i}`, 'ann', i + 1)])]),
+    );
     const inbox = writeFiles({ 'athletes.ndjson': ndjson([athlete('ann')]), ...files });
     await withWorker(server.env, ch, async (taskQueue) => {
       const cutoff = new Date(Date.now() + 60_000).toISOString();
-      const [a, b] = await Promise.all([runInbox(taskQueue, { inbox, cutoff }), runInbox(taskQueue, { inbox, cutoff })]);
+      const [a, b] = await Promise.all([
+        runInbox(taskQueue, { inbox, cutoff }),
+        runInbox(taskQueue, { inbox, cutoff }),
+      ]);
       const ingested = [...a.sources, ...b.sources].map((s) => path.basename(s.source)).sort();
       expect(ingested).toEqual(['athletes.ndjson', ...Object.keys(files)].sort());
       expect(filesIn(path.join(inbox, 'processed'))).toHaveLength(7);
@@ -105,8 +131,13 @@ describe('the inbox ingest', () => {
   it('rejects unknown fields and a relative inbox at once, with the message', async () => {
     const ch = await freshDatabase({ migrated: false });
     await withWorker(server.env, ch, async (taskQueue) => {
-      const error = await runInbox(taskQueue, { inbox: 'relative/inbox', cuttoff: 'x' } as IngestInboxInput).then(() => undefined, (e: unknown) => e);
-      expect(String((error as Error & { cause?: Error }).cause?.message)).toMatch(/unknown key "cuttoff" \(did you mean "cutoff"\?\).*inbox must be an absolute folder path, got "relative\/inbox"/);
+      const error = await runInbox(taskQueue, { inbox: 'relative/inbox', cuttoff: 'x' } as IngestInboxInput).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(String((error as Error & { cause?: Error }).cause?.message)).toMatch(
+        /unknown key "cuttoff" \(did you mean "cutoff"\?\).*inbox must be an absolute folder path, got "relative\/inbox"/,
+      );
     });
   });
 });

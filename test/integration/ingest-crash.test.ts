@@ -19,7 +19,15 @@ import { workerProcessSuite, type WorkerExit, type WorkerProcess } from '../supp
 // One slice of a few million samples: its INSERT into activity_streams commits several parts, one after
 // the other, so the worker can be killed after some samples are stored and before the upload is recorded.
 const INPUT: IngestInput = {
-  synthetic: { seed: 21, athletes: 6, days: 365, streamShare: 0.6, dirtyShare: 0.02, endDate: '2025-06-30', athletesPerActivity: 6 },
+  synthetic: {
+    seed: 21,
+    athletes: 6,
+    days: 365,
+    streamShare: 0.6,
+    dirtyShare: 0.02,
+    endDate: '2025-06-30',
+    athletesPerActivity: 6,
+  },
 };
 
 let ch: ClickHouse | undefined;
@@ -50,35 +58,53 @@ async function killWhileStreamsAreWritten(worker: WorkerProcess): Promise<void> 
 }
 
 describe('a worker killed while it writes activity_streams', () => {
-  it('retries on a new worker; the tables equal a clean run\'s; a re-ingest changes nothing', { timeout: 600_000 }, async () => {
-    const first = await spawnWorker();
-    const handle = await suite.env.client.workflow.start(ingestActivities, { taskQueue, workflowId: `crash-ingest-${randomUUID()}`, args: [INPUT] });
-    await killWhileStreamsAreWritten(first);
+  it(
+    "retries on a new worker; the tables equal a clean run's; a re-ingest changes nothing",
+    { timeout: 600_000 },
+    async () => {
+      const first = await spawnWorker();
+      const handle = await suite.env.client.workflow.start(ingestActivities, {
+        taskQueue,
+        workflowId: `crash-ingest-${randomUUID()}`,
+        args: [INPUT],
+      });
+      await killWhileStreamsAreWritten(first);
 
-    // The kernel drops the engine's file lock with the dead process: a new worker opens the same path and
-    // takes the killed slices over once their heartbeat times out.
-    const second = await spawnWorker();
-    const summary = await handle.result();
-    const events = (await handle.fetchHistory()).events ?? [];
-    expect(events.some((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1)).toBe(true);
-    second.kill('SIGTERM');
-    expect(await second.exited).toEqual<WorkerExit>({ code: 0, signal: null });
+      // The kernel drops the engine's file lock with the dead process: a new worker opens the same path and
+      // takes the killed slices over once their heartbeat times out.
+      const second = await spawnWorker();
+      const summary = await handle.result();
+      const events = (await handle.fetchHistory()).events ?? [];
+      expect(events.some((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1)).toBe(true);
+      second.kill('SIGTERM');
+      expect(await second.exited).toEqual<WorkerExit>({ code: 0, signal: null });
 
-    ch = openClickHouse({ kind: 'embedded', path: dataPath, database });
-    expect(await duplicateSamples(ch)).toBe(0);
-    const afterCrash = await ingestTableFingerprints(ch);
-    expect(afterCrash.activity_streams.rows).toBeGreaterThan(2_000_000);
+      ch = openClickHouse({ kind: 'embedded', path: dataPath, database });
+      expect(await duplicateSamples(ch)).toBe(0);
+      const afterCrash = await ingestTableFingerprints(ch);
+      expect(afterCrash.activity_streams.rows).toBeGreaterThan(2_000_000);
 
-    const clean: ClickHouse = { ...ch, db: databaseName('clean_ingest'), close: async () => {} };
-    await migrate(clean);
-    const cleanSummary = await withWorker(suite.env, clean, (queue) =>
-      suite.env.client.workflow.execute(ingestActivities, { taskQueue: queue, workflowId: `clean-${randomUUID()}`, args: [INPUT] }));
-    expect(afterCrash).toEqual(await ingestTableFingerprints(clean));
-    expect(summary.rejected).toBe(cleanSummary.rejected);
+      const clean: ClickHouse = { ...ch, db: databaseName('clean_ingest'), close: async () => {} };
+      await migrate(clean);
+      const cleanSummary = await withWorker(suite.env, clean, (queue) =>
+        suite.env.client.workflow.execute(ingestActivities, {
+          taskQueue: queue,
+          workflowId: `clean-${randomUUID()}`,
+          args: [INPUT],
+        }),
+      );
+      expect(afterCrash).toEqual(await ingestTableFingerprints(clean));
+      expect(summary.rejected).toBe(cleanSummary.rejected);
 
-    const again = await withWorker(suite.env, ch, (queue) =>
-      suite.env.client.workflow.execute(ingestActivities, { taskQueue: queue, workflowId: `again-${randomUUID()}`, args: [INPUT] }));
-    expect(again.inserted).toBe(0);
-    expect(await ingestTableFingerprints(ch)).toEqual(afterCrash);
-  });
+      const again = await withWorker(suite.env, ch, (queue) =>
+        suite.env.client.workflow.execute(ingestActivities, {
+          taskQueue: queue,
+          workflowId: `again-${randomUUID()}`,
+          args: [INPUT],
+        }),
+      );
+      expect(again.inserted).toBe(0);
+      expect(await ingestTableFingerprints(ch)).toEqual(afterCrash);
+    },
+  );
 });

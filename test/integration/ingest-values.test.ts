@@ -26,23 +26,49 @@ async function ingestDir(ch: ClickHouse, dir: string, run = 'r1', athleteId?: st
   return outcomes;
 }
 
-interface Reject { source: string; locator: string; reason_code: string; detail: string; raw_payload: string }
+interface Reject {
+  source: string;
+  locator: string;
+  reason_code: string;
+  detail: string;
+  raw_payload: string;
+}
 /** Rejects, their source named by the file's name (whether the table keeps the name or the whole path). */
 const rejects = async (ch: ClickHouse) =>
-  (await rows<Reject>(ch, `SELECT source, locator, reason_code, detail, raw_payload FROM ${ch.db}.ingest_rejects FINAL`))
+  (
+    await rows<Reject>(
+      ch,
+      `SELECT source, locator, reason_code, detail, raw_payload FROM ${ch.db}.ingest_rejects FINAL`,
+    )
+  )
     .map((r) => ({ ...r, source: path.basename(r.source) }))
     .sort((a, b) => a.source.localeCompare(b.source) || a.locator.localeCompare(b.locator));
 
 /** The reason each rejected activity (by its id in the raw payload) got. */
 async function reasonsById(ch: ClickHouse, source: string): Promise<Record<string, string>> {
   const found = (await rejects(ch)).filter((r) => r.source === source);
-  return Object.fromEntries(found.map((r) => [String((JSON.parse(r.raw_payload) as { activity_id?: unknown; athlete_id?: unknown }).activity_id ?? r.locator), r.reason_code]));
+  return Object.fromEntries(
+    found.map((r) => [
+      String((JSON.parse(r.raw_payload) as { activity_id?: unknown; athlete_id?: unknown }).activity_id ?? r.locator),
+      r.reason_code,
+    ]),
+  );
 }
 
 const athlete = { athlete_id: 'a1', name: 'Ann', sex: 'F', birth_year: 1990, time_zone: 'Europe/Paris' };
 const ride = {
-  activity_id: 'ok', athlete_id: 'a1', sport: 'ride', start_time_utc: '2025-05-01 06:00:00', utc_offset_min: 120,
-  distance_m: 30000, moving_time_s: 3600, elapsed_time_s: 3700, elevation_gain_m: 300, avg_hr_bpm: 140, avg_power_w: 200, avg_cadence: 88,
+  activity_id: 'ok',
+  athlete_id: 'a1',
+  sport: 'ride',
+  start_time_utc: '2025-05-01 06:00:00',
+  utc_offset_min: 120,
+  distance_m: 30000,
+  moving_time_s: 3600,
+  elapsed_time_s: 3700,
+  elevation_gain_m: 300,
+  avg_hr_bpm: 140,
+  avg_power_w: 200,
+  avg_cadence: 88,
 };
 
 describe('values outside their range are quarantined, never wrapped or clamped (item 5)', () => {
@@ -56,7 +82,11 @@ describe('values outside their range are quarantined, never wrapped or clamped (
     ['power_1e39', 'implausible_power', { avg_power_w: 1e39 }],
     ['start_1969', 'invalid_value', { start_time_utc: '1969-07-20 20:17:00' }],
     ['start_1900', 'invalid_value', { start_time_utc: '1900-01-01 00:00:00' }],
-    ['iso_offset_out_of_range', 'malformed_date', { start_time_utc: '2025-05-01T06:00:00+25:00', utc_offset_min: undefined }],
+    [
+      'iso_offset_out_of_range',
+      'malformed_date',
+      { start_time_utc: '2025-05-01T06:00:00+25:00', utc_offset_min: undefined },
+    ],
     ['device_surrogate', 'invalid_value', { device: 'edge\ud800' }],
     ['id\u0007bell', 'invalid_value', {}],
   ];
@@ -78,22 +108,48 @@ describe('values outside their range are quarantined, never wrapped or clamped (
         { athlete_id: 'a1', effective_from: '2025-03-01', ftp_w: 0 },
       ]),
       'activities.ndjson': ndjson([ride, ...bad.map(([id, , change]) => ({ ...ride, activity_id: id, ...change }))]),
-      'streams.csv': ['activity_id,t_s,hr_bpm,power_w,speed_mps,altitude_m,cadence,distance_m',
-        'ok,0,120,200,8,100,90,0', 'ok,1,121,200,8,1e39,90,8', 'ok,2,122,200,8,100,90,1e39', 'ok,3,123,200,8,100,90,24'].join('\n'),
+      'streams.csv': [
+        'activity_id,t_s,hr_bpm,power_w,speed_mps,altitude_m,cadence,distance_m',
+        'ok,0,120,200,8,100,90,0',
+        'ok,1,121,200,8,1e39,90,8',
+        'ok,2,122,200,8,100,90,1e39',
+        'ok,3,123,200,8,100,90,24',
+      ].join('\n'),
     });
     const outcomes = await ingestDir(ch, dir);
-    expect(await reasonsById(ch, 'activities.ndjson')).toEqual(Object.fromEntries(bad.map(([id, reason]) => [id, reason])));
+    expect(await reasonsById(ch, 'activities.ndjson')).toEqual(
+      Object.fromEntries(bad.map(([id, reason]) => [id, reason])),
+    );
     const found = await rejects(ch);
     const of = (source: string) => found.filter((r) => r.source === source).map((r) => [r.locator, r.reason_code]);
-    expect(of('athletes.ndjson')).toEqual([['line 2', 'invalid_value'], ['line 3', 'invalid_value'], ['line 4', 'invalid_value']]);
-    expect(of('thresholds.ndjson')).toEqual([['line 2', 'invalid_value'], ['line 3', 'invalid_value'], ['line 4', 'invalid_value'], ['line 5', 'implausible_power']]);
-    expect(of('streams.csv')).toEqual([['line 3', 'invalid_value'], ['line 4', 'invalid_value']]);
+    expect(of('athletes.ndjson')).toEqual([
+      ['line 2', 'invalid_value'],
+      ['line 3', 'invalid_value'],
+      ['line 4', 'invalid_value'],
+    ]);
+    expect(of('thresholds.ndjson')).toEqual([
+      ['line 2', 'invalid_value'],
+      ['line 3', 'invalid_value'],
+      ['line 4', 'invalid_value'],
+      ['line 5', 'implausible_power'],
+    ]);
+    expect(of('streams.csv')).toEqual([
+      ['line 3', 'invalid_value'],
+      ['line 4', 'invalid_value'],
+    ]);
     expect(found.find((r) => r.raw_payload.includes('surrogate'))?.detail).toMatch(/lone UTF-16 surrogate/);
     expect(found.find((r) => r.raw_payload.includes('bom'))?.detail).toMatch(/control character U\+0000/);
 
     const [stored] = await rows<Record<string, unknown>>(ch, `SELECT * FROM ${ch.db}.activities FINAL`);
-    expect(stored).toMatchObject({ activity_id: 'ok', utc_offset_min: 120, moving_time_s: 3600, start_time_utc: '2025-05-01 06:00:00' });
-    expect(await rows(ch, `SELECT effective_from FROM ${ch.db}.athlete_thresholds FINAL`)).toEqual([{ effective_from: '2025-01-01' }]);
+    expect(stored).toMatchObject({
+      activity_id: 'ok',
+      utc_offset_min: 120,
+      moving_time_s: 3600,
+      start_time_utc: '2025-05-01 06:00:00',
+    });
+    expect(await rows(ch, `SELECT effective_from FROM ${ch.db}.athlete_thresholds FINAL`)).toEqual([
+      { effective_from: '2025-01-01' },
+    ]);
     expect(await rows(ch, `SELECT t_s FROM ${ch.db}.activity_streams ORDER BY t_s`)).toEqual([{ t_s: 0 }, { t_s: 3 }]);
 
     // Nothing clamped means nothing that differs from its stored copy: a re-ingest writes nothing.
@@ -118,7 +174,11 @@ describe('dates that do not exist (item 6) and values of the wrong JSON type (it
       ['offset_string_array', 'invalid_value', { utc_offset_min: ['120'] }],
     ];
     const dir = writeFiles({
-      'athletes.ndjson': ndjson([athlete, { ...athlete, athlete_id: 'zone_array', time_zone: ['UTC'] }, { ...athlete, athlete_id: 'name_object', name: {} }]),
+      'athletes.ndjson': ndjson([
+        athlete,
+        { ...athlete, athlete_id: 'zone_array', time_zone: ['UTC'] },
+        { ...athlete, athlete_id: 'name_object', name: {} },
+      ]),
       'thresholds.csv': 'athlete_id,effective_from,ftp_w\na1,2025-02-29,250\n',
       'activities.ndjson': ndjson([
         ...cases.map(([id, , change]) => ({ ...ride, activity_id: id, ...change })),
@@ -128,10 +188,18 @@ describe('dates that do not exist (item 6) and values of the wrong JSON type (it
     });
     await ingestDir(ch, dir);
     const found = await rejects(ch);
-    expect(await reasonsById(ch, 'activities.ndjson')).toEqual({ ...Object.fromEntries(cases.map(([id, reason]) => [id, reason])), '[object Object]': 'invalid_value' });
-    expect(found.filter((r) => r.source === 'athletes.ndjson').map((r) => [r.locator, r.reason_code])).toEqual([['line 2', 'invalid_value'], ['line 3', 'invalid_value']]);
+    expect(await reasonsById(ch, 'activities.ndjson')).toEqual({
+      ...Object.fromEntries(cases.map(([id, reason]) => [id, reason])),
+      '[object Object]': 'invalid_value',
+    });
+    expect(found.filter((r) => r.source === 'athletes.ndjson').map((r) => [r.locator, r.reason_code])).toEqual([
+      ['line 2', 'invalid_value'],
+      ['line 3', 'invalid_value'],
+    ]);
     expect(found.find((r) => r.source === 'thresholds.csv')?.reason_code).toBe('malformed_date');
-    expect(found.find((r) => r.raw_payload.includes('zone_array'))?.detail).toBe('time_zone must be a string, got an array');
+    expect(found.find((r) => r.raw_payload.includes('zone_array'))?.detail).toBe(
+      'time_zone must be a string, got an array',
+    );
     // An integer id is an id; it is stored as its decimal text.
     expect(await rows(ch, `SELECT activity_id FROM ${ch.db}.activities FINAL`)).toEqual([{ activity_id: '12345' }]);
     expect(await rows(ch, `SELECT toUInt32(count()) AS n FROM ${ch.db}.athlete_thresholds`)).toEqual([{ n: 0 }]);
@@ -141,7 +209,13 @@ describe('dates that do not exist (item 6) and values of the wrong JSON type (it
 describe('awkward text files get a clear outcome (item 8)', () => {
   it('quarantines a moving time that rounds to 0 s', async () => {
     const ch = await freshDatabase();
-    await ingestDir(ch, writeFiles({ 'athletes.ndjson': ndjson([athlete]), 'activities.ndjson': ndjson([{ ...ride, moving_time_s: 0.4, elapsed_time_s: 0.4, distance_m: 1 }]) }));
+    await ingestDir(
+      ch,
+      writeFiles({
+        'athletes.ndjson': ndjson([athlete]),
+        'activities.ndjson': ndjson([{ ...ride, moving_time_s: 0.4, elapsed_time_s: 0.4, distance_m: 1 }]),
+      }),
+    );
     expect(await reasonsById(ch, 'activities.ndjson')).toEqual({ ok: 'non_positive_duration' });
   });
 
@@ -150,22 +224,36 @@ describe('awkward text files get a clear outcome (item 8)', () => {
     const dir = writeFiles({
       'athletes.ndjson': ndjson([athlete]),
       'thresholds.csv': 'a1,2025-01-01,250\na1,2025-02-01,260\n',
-      'activities.csv': 'activity_id,athlete_id,sport,start_time_utc,distance_m,moving_time_s,distance_m\nr1,a1,ride,2025-05-01 06:00:00,1000,600,2000\n',
+      'activities.csv':
+        'activity_id,athlete_id,sport,start_time_utc,distance_m,moving_time_s,distance_m\nr1,a1,ride,2025-05-01 06:00:00,1000,600,2000\n',
     });
     const outcomes = await ingestDir(ch, dir);
     const found = (await rejects(ch)).filter((r) => r.source !== 'athletes.ndjson');
     expect(found.map((r) => [r.source, r.locator, r.reason_code])).toEqual([
-      ['activities.csv', 'line 1', 'malformed_header'], ['thresholds.csv', 'line 1', 'malformed_header'],
+      ['activities.csv', 'line 1', 'malformed_header'],
+      ['thresholds.csv', 'line 1', 'malformed_header'],
     ]);
     expect(found[0]!.detail).toMatch(/column "distance_m" appears twice/);
     expect(found[1]!.detail).toMatch(/lacks athlete_id, effective_from .*is the header line missing\?/);
-    expect(outcomes.map((o) => [o.kind, o.inserted])).toEqual([['athletes', 1], ['thresholds', 0], ['activities', 0]]);
+    expect(outcomes.map((o) => [o.kind, o.inserted])).toEqual([
+      ['athletes', 1],
+      ['thresholds', 0],
+      ['activities', 0],
+    ]);
   });
 
   it('quarantines a line with a stray quote and keeps properly quoted fields', async () => {
     const ch = await freshDatabase();
     const header = 'athlete_id,name,sex,birth_year,time_zone';
-    const dir = writeFiles({ 'athletes.csv': [header, 'a1,Ann "the rock" Lee,F,1990,UTC', 'a2,"Bob ""B"" Smith, Jr",M,1985,UTC', 'a3,"Cy"x,M,1985,UTC', 'a4,"open,M,1985,UTC'].join('\n') });
+    const dir = writeFiles({
+      'athletes.csv': [
+        header,
+        'a1,Ann "the rock" Lee,F,1990,UTC',
+        'a2,"Bob ""B"" Smith, Jr",M,1985,UTC',
+        'a3,"Cy"x,M,1985,UTC',
+        'a4,"open,M,1985,UTC',
+      ].join('\n'),
+    });
     await ingestDir(ch, dir);
     expect((await rejects(ch)).map((r) => [r.locator, r.reason_code, r.detail.split(':')[0]])).toEqual([
       ['line 2', 'malformed_record', 'stray quote in column 2'],
@@ -182,24 +270,46 @@ describe('awkward text files get a clear outcome (item 8)', () => {
       'activities.csv': `\ufeffactivity_id,athlete_id,sport,start_time_utc,distance_m,moving_time_s\r\nr1,a1,ride,2025-05-01 06:00:00,1000,600\r\n`,
     });
     const outcomes = await ingestDir(ch, dir);
-    expect(outcomes.map((o) => [o.inserted, o.rejected])).toEqual([[1, {}], [1, {}]]);
+    expect(outcomes.map((o) => [o.inserted, o.rejected])).toEqual([
+      [1, {}],
+      [1, {}],
+    ]);
   });
 });
 
 describe('FIT files end to end (item 9)', () => {
-  const spec = { sport: 'cycling', start: new Date('2025-03-02T08:00:00Z'), seconds: 300, utcOffsetMin: 60, serialNumber: 9, heartRate: () => 130, speed: () => 8 } as const;
+  const spec = {
+    sport: 'cycling',
+    start: new Date('2025-03-02T08:00:00Z'),
+    seconds: 300,
+    utcOffsetMin: 60,
+    serialNumber: 9,
+    heartRate: () => 130,
+    speed: () => 8,
+  } as const;
 
   it('ingests every leg of a multisport file as its own activity, idempotently', async () => {
     const ch = await freshDatabase();
-    const run = { ...spec, sport: 'running', start: new Date('2025-03-02T08:06:00Z'), seconds: 200, speed: () => 3 } as const;
+    const run = {
+      ...spec,
+      sport: 'running',
+      start: new Date('2025-03-02T08:06:00Z'),
+      seconds: 200,
+      speed: () => 3,
+    } as const;
     const dir = writeFiles({ 'athletes.ndjson': ndjson([athlete]), 'brick.fit': encodeMultisportFit([spec, run]) });
     const [, fit] = await ingestDir(ch, dir, 'r1', 'a1');
     expect(fit).toMatchObject({ inserted: 2 + 500, rejected: {} });
-    const stored = await rows<{ activity_id: string; sport: string; n: number }>(ch,
+    const stored = await rows<{ activity_id: string; sport: string; n: number }>(
+      ch,
       `SELECT a.activity_id AS activity_id, a.sport AS sport, (SELECT toUInt32(count()) FROM ${ch.db}.activity_streams s WHERE s.activity_id = a.activity_id) AS n
-       FROM ${ch.db}.activities AS a FINAL ORDER BY activity_id`);
+       FROM ${ch.db}.activities AS a FINAL ORDER BY activity_id`,
+    );
     const base = `fit-9-${spec.start.getTime() / 1000}`;
-    expect(stored).toEqual([{ activity_id: `${base}-s1`, sport: 'ride', n: 300 }, { activity_id: `${base}-s2`, sport: 'run', n: 200 }]);
+    expect(stored).toEqual([
+      { activity_id: `${base}-s1`, sport: 'ride', n: 300 },
+      { activity_id: `${base}-s2`, sport: 'run', n: 200 },
+    ]);
     const [, again] = await ingestDir(ch, dir, 'r2', 'a1');
     expect(again).toMatchObject({ inserted: 0, unchanged: 502 });
   });
@@ -212,23 +322,51 @@ describe('FIT files end to end (item 9)', () => {
     const [reject] = (await rejects(ch)).filter((r) => r.source === 'cut.fit');
     expect(reject).toMatchObject({ locator: 'file', reason_code: 'malformed_record' });
     expect(JSON.parse(reject!.raw_payload)).toEqual({
-      path: path.join(dir, 'cut.fit'), sha256: createHash('sha256').update(bytes).digest('hex'), bytes: 200,
+      path: path.join(dir, 'cut.fit'),
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      bytes: 200,
     });
   });
 });
 
 describe('file kinds by name (item 11)', () => {
   it('takes the README prefixes, with or without a separator after them', () => {
-    const kinds = ['activities_2025.ndjson', 'athletes_x.ndjson', 'athletes.csv', 'athlete_thresholds_2024.csv', 'thresholds-q1.jsonl',
-      'activity_streams_01.csv', 'samples-a.csv', 'streams.csv', 'activities2025.json', 'Activity.CSV', 'ride.fit'].map((n) => classifyFile(`/x/${n}`).kind);
-    expect(kinds).toEqual(['activities', 'athletes', 'athletes', 'thresholds', 'thresholds', 'streams', 'streams', 'streams', 'activities', 'activities', 'fit']);
+    const kinds = [
+      'activities_2025.ndjson',
+      'athletes_x.ndjson',
+      'athletes.csv',
+      'athlete_thresholds_2024.csv',
+      'thresholds-q1.jsonl',
+      'activity_streams_01.csv',
+      'samples-a.csv',
+      'streams.csv',
+      'activities2025.json',
+      'Activity.CSV',
+      'ride.fit',
+    ].map((n) => classifyFile(`/x/${n}`).kind);
+    expect(kinds).toEqual([
+      'activities',
+      'athletes',
+      'athletes',
+      'thresholds',
+      'thresholds',
+      'streams',
+      'streams',
+      'streams',
+      'activities',
+      'activities',
+      'fit',
+    ]);
     expect(() => classifyFile('/x/rides.ndjson')).toThrow(/cannot tell what the file holds/);
   });
 });
 
 describe('the plan and the files that cannot be read (item 12)', () => {
   it('refuses a FIT file without an athlete before anything is written', () => {
-    const dir = writeFiles({ 'athletes.ndjson': ndjson([athlete]), 'ride.fit': encodeFitActivity({ ...encodeSpec() }) });
+    const dir = writeFiles({
+      'athletes.ndjson': ndjson([athlete]),
+      'ride.fit': encodeFitActivity({ ...encodeSpec() }),
+    });
     expect(() => planIngest([dir])).toThrow(IngestPlanError);
     expect(() => planIngest([dir])).toThrow(/do not name their athlete: pass athleteId .*nothing was ingested/);
     expect(planIngest([dir], 'a1').map((f) => f.kind)).toEqual(['athletes', 'fit']);
@@ -237,7 +375,9 @@ describe('the plan and the files that cannot be read (item 12)', () => {
   it('refuses more files than one run can record, with a message that says what to do', () => {
     const dir = writeFiles({});
     for (let i = 0; i <= MAX_FILES; i += 1) fs.writeFileSync(path.join(dir, `activities_${i}.ndjson`), '');
-    expect(() => planIngest([dir])).toThrow(`${MAX_FILES + 1} files to ingest, at most ${MAX_FILES} per run: split the paths over several runs`);
+    expect(() => planIngest([dir])).toThrow(
+      `${MAX_FILES + 1} files to ingest, at most ${MAX_FILES} per run: split the paths over several runs`,
+    );
     fs.rmSync(path.join(dir, 'activities_0.ndjson'));
     expect(planIngest([dir])).toHaveLength(MAX_FILES);
   });
@@ -246,7 +386,9 @@ describe('the plan and the files that cannot be read (item 12)', () => {
     const deep = path.join(writeFiles({}), ...Array.from({ length: 14 }, (_, i) => `${i}${'d'.repeat(240)}`));
     fs.mkdirSync(deep, { recursive: true });
     for (let i = 0; i < 450; i += 1) fs.writeFileSync(path.join(deep, `activities_${i}.ndjson`), '');
-    expect(() => planIngest([deep])).toThrow(/^450 files to ingest, their paths make a plan of 1\.\d MB, at most 1\.5 MB: split the paths/);
+    expect(() => planIngest([deep])).toThrow(
+      /^450 files to ingest, their paths make a plan of 1\.\d MB, at most 1\.5 MB: split the paths/,
+    );
   });
 
   it('gives a FIFO and a symlink loop named like data a file-level reject, and ingests the other files', async () => {
@@ -269,13 +411,27 @@ describe('the plan and the files that cannot be read (item 12)', () => {
     ]);
     const details = (await rejects(ch)).map((r) => [r.source, r.reason_code, r.detail.replace(dir, 'DIR')]);
     expect(details).toEqual([
-      ['activities_a.ndjson', 'unreadable_file', 'DIR/activities_a.ndjson is a symlink loop (too many levels of symbolic links)'],
-      ['activities_b.ndjson', 'unreadable_file', 'DIR/activities_b.ndjson is a symlink loop (too many levels of symbolic links)'],
+      [
+        'activities_a.ndjson',
+        'unreadable_file',
+        'DIR/activities_a.ndjson is a symlink loop (too many levels of symbolic links)',
+      ],
+      [
+        'activities_b.ndjson',
+        'unreadable_file',
+        'DIR/activities_b.ndjson is a symlink loop (too many levels of symbolic links)',
+      ],
       ['streams.csv', 'unreadable_file', 'DIR/streams.csv is a FIFO (named pipe), not a regular file: skipped'],
     ]);
   });
 });
 
 function encodeSpec() {
-  return { sport: 'cycling', start: new Date('2025-03-02T08:00:00Z'), seconds: 60, utcOffsetMin: 0, serialNumber: 1 } as const;
+  return {
+    sport: 'cycling',
+    start: new Date('2025-03-02T08:00:00Z'),
+    seconds: 60,
+    utcOffsetMin: 0,
+    serialNumber: 1,
+  } as const;
 }

@@ -23,25 +23,47 @@ afterAll(async () => {
 
 const ingest = (input: IngestInput) =>
   withWorker(env, ch, (taskQueue) =>
-    env.client.workflow.execute(ingestActivities, { args: [input], taskQueue, workflowId: `ingest-${Date.now()}-${Math.random()}` }),
+    env.client.workflow.execute(ingestActivities, {
+      args: [input],
+      taskQueue,
+      workflowId: `ingest-${Date.now()}-${Math.random()}`,
+    }),
   );
 
 describe('ingestActivities on the Temporal dev server', () => {
   it('ingests athletes and a FIT ride end to end', async () => {
     const fit = encodeFitActivity({
-      sport: 'cycling', start: new Date('2025-03-02T08:00:00Z'), seconds: 900, utcOffsetMin: 60, serialNumber: 42,
-      heartRate: (t) => 120 + t / 30, power: (t) => 180 + (t % 60), speed: () => 9, altitude: (t) => 100 + t / 10,
+      sport: 'cycling',
+      start: new Date('2025-03-02T08:00:00Z'),
+      seconds: 900,
+      utcOffsetMin: 60,
+      serialNumber: 42,
+      heartRate: (t) => 120 + t / 30,
+      power: (t) => 180 + (t % 60),
+      speed: () => 9,
+      altitude: (t) => 100 + t / 10,
       pauseAt: { from: 400, to: 460 },
     });
     const dir = writeFiles({
-      'athletes.ndjson': ndjson([{ athlete_id: 'fit-rider', name: 'Rider', sex: 'F', birth_year: 1992, time_zone: 'Europe/Berlin' }]),
+      'athletes.ndjson': ndjson([
+        { athlete_id: 'fit-rider', name: 'Rider', sex: 'F', birth_year: 1992, time_zone: 'Europe/Berlin' },
+      ]),
       'rides/morning.fit': fit,
     });
     const summary = await ingest({ paths: [dir], athleteId: 'fit-rider' });
     expect(summary.rejected).toBe(0);
     expect(summary.sources.map((s) => s.kind)).toEqual(['athletes', 'fit']);
-    const [activity] = await rows<Record<string, unknown>>(ch, `SELECT * FROM ${ch.db}.activities FINAL WHERE athlete_id = 'fit-rider'`);
-    expect(activity).toMatchObject({ sport: 'ride', moving_time_s: 840, elapsed_time_s: 900, utc_offset_min: 60, start_time_utc: '2025-03-02 08:00:00' });
+    const [activity] = await rows<Record<string, unknown>>(
+      ch,
+      `SELECT * FROM ${ch.db}.activities FINAL WHERE athlete_id = 'fit-rider'`,
+    );
+    expect(activity).toMatchObject({
+      sport: 'ride',
+      moving_time_s: 840,
+      elapsed_time_s: 900,
+      utc_offset_min: 60,
+      start_time_utc: '2025-03-02 08:00:00',
+    });
     const [streams] = await rows<{ n: number; first: number; last: number; gap: number }>(
       ch,
       `SELECT toUInt32(count()) AS n, min(t_s) AS first, max(t_s) AS last, toUInt32(countIf(t_s >= 400 AND t_s < 460)) AS gap
@@ -67,8 +89,16 @@ describe('ingestActivities on the Temporal dev server', () => {
 
   it('refuses a FIT file without an athlete before writing anything', async () => {
     const dir = writeFiles({
-      'athletes.ndjson': ndjson([{ athlete_id: 'plan-first', name: 'P', sex: 'F', birth_year: 1990, time_zone: 'UTC' }]),
-      'ride.fit': encodeFitActivity({ sport: 'cycling', start: new Date('2025-03-02T08:00:00Z'), seconds: 60, utcOffsetMin: 0, serialNumber: 3 }),
+      'athletes.ndjson': ndjson([
+        { athlete_id: 'plan-first', name: 'P', sex: 'F', birth_year: 1990, time_zone: 'UTC' },
+      ]),
+      'ride.fit': encodeFitActivity({
+        sport: 'cycling',
+        start: new Date('2025-03-02T08:00:00Z'),
+        seconds: 60,
+        utcOffsetMin: 0,
+        serialNumber: 3,
+      }),
     });
     const error = await ingest({ paths: [dir] }).catch((e: unknown) => e);
     expect(String((error as WorkflowFailedError).cause?.message)).toMatch(/do not name their athlete: pass athleteId/);
@@ -81,11 +111,20 @@ describe('workflow input is checked before any activity runs', () => {
   const failing = (workflow: typeof ingestActivities | typeof featurePipeline, input: unknown) =>
     withWorker(env, ch, async (taskQueue) => {
       const handle = await env.client.workflow.start(workflow as typeof ingestActivities, {
-        args: [input as IngestInput], taskQueue, workflowId: `bad-input-${Date.now()}-${Math.random()}`, workflowExecutionTimeout: '60s',
+        args: [input as IngestInput],
+        taskQueue,
+        workflowId: `bad-input-${Date.now()}-${Math.random()}`,
+        workflowExecutionTimeout: '60s',
       });
-      const error = await handle.result().then(() => undefined, (e: unknown) => e);
+      const error = await handle.result().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       const events = (await handle.fetchHistory()).events ?? [];
-      return { cause: (error as WorkflowFailedError | undefined)?.cause, activities: events.filter((e) => e.activityTaskScheduledEventAttributes).length };
+      return {
+        cause: (error as WorkflowFailedError | undefined)?.cause,
+        activities: events.filter((e) => e.activityTaskScheduledEventAttributes).length,
+      };
     });
 
   const population = { seed: 1, athletes: 2, days: 3, streamShare: 0.1 };
@@ -93,12 +132,32 @@ describe('workflow input is checked before any activity runs', () => {
     ['null', null, /the input must be an object, got null/],
     ['a string', '/data/export', /the input must be an object, got a string/],
     ['an array', ['/data/export'], /the input must be an object, got an array/],
-    ['1e12 athletes', { synthetic: { ...population, athletes: 1e12 } }, /synthetic.athletes must be within 1–100000, got 1000000000000/],
-    ['0 athletes per activity', { synthetic: { ...population, athletesPerActivity: 0 } }, /synthetic.athletesPerActivity must be within 1–1000, got 0/],
-    ['a mistyped key', { paths: ['/no/such/dir'], athleteID: 'a1' }, /unknown key "athleteID" \(did you mean "athleteId"\?\)/],
+    [
+      '1e12 athletes',
+      { synthetic: { ...population, athletes: 1e12 } },
+      /synthetic.athletes must be within 1–100000, got 1000000000000/,
+    ],
+    [
+      '0 athletes per activity',
+      { synthetic: { ...population, athletesPerActivity: 0 } },
+      /synthetic.athletesPerActivity must be within 1–1000, got 0/,
+    ],
+    [
+      'a mistyped key',
+      { paths: ['/no/such/dir'], athleteID: 'a1' },
+      /unknown key "athleteID" \(did you mean "athleteId"\?\)/,
+    ],
     ['dryRun', { paths: ['/no/such/dir'], dryRun: true }, /unknown key "dryRun"/],
-    ['a share as text', { synthetic: { ...population, streamShare: '0.3' } }, /synthetic.streamShare must be a number, got a string "0.3"/],
-    ['a date that does not exist', { synthetic: { ...population, endDate: '2025-02-30' } }, /synthetic.endDate must be an existing date YYYY-MM-DD, got a string "2025-02-30"/],
+    [
+      'a share as text',
+      { synthetic: { ...population, streamShare: '0.3' } },
+      /synthetic.streamShare must be a number, got a string "0.3"/,
+    ],
+    [
+      'a date that does not exist',
+      { synthetic: { ...population, endDate: '2025-02-30' } },
+      /synthetic.endDate must be an existing date YYYY-MM-DD, got a string "2025-02-30"/,
+    ],
   ];
 
   for (const [what, input, message] of badIngestInputs) {
@@ -114,7 +173,13 @@ describe('workflow input is checked before any activity runs', () => {
   }
 
   it('featurePipeline refuses null and unknown keys the same way', async () => {
-    for (const [input, message] of [[null, /must be an object, got null/], [{ athleteID: ['a1'], dryRun: true }, /unknown key "athleteID" \(did you mean "athleteIds"\?\).*unknown key "dryRun"/]] as const) {
+    for (const [input, message] of [
+      [null, /must be an object, got null/],
+      [
+        { athleteID: ['a1'], dryRun: true },
+        /unknown key "athleteID" \(did you mean "athleteIds"\?\).*unknown key "dryRun"/,
+      ],
+    ] as const) {
       const { cause, activities } = await failing(featurePipeline, input);
       expect((cause as ApplicationFailure).type).toBe('InvalidInput');
       expect(cause!.message).toMatch(message);
@@ -125,6 +190,8 @@ describe('workflow input is checked before any activity runs', () => {
   it('names 100,000 unknown athletes in a message that fits on a screen', async () => {
     const athleteIds = Array.from({ length: 100_000 }, (_, i) => `nobody${i}`);
     const { cause } = await failing(featurePipeline, { athleteIds });
-    expect(cause!.message).toMatch(/^Unknown athlete ids: nobody\d+, nobody\d+, nobody\d+, nobody\d+, nobody\d+ and 99,995 more$/);
+    expect(cause!.message).toMatch(
+      /^Unknown athlete ids: nobody\d+, nobody\d+, nobody\d+, nobody\d+, nobody\d+ and 99,995 more$/,
+    );
   });
 });

@@ -33,13 +33,32 @@ const thresholdsCsv = [
 ].join('\n');
 
 const ride = {
-  activity_id: 'r1', athlete_id: 'a1', sport: 'ride', start_time_utc: '2025-05-01 06:00:00', utc_offset_min: 120,
-  distance_m: 30000, moving_time_s: 3600, elapsed_time_s: 3700, elevation_gain_m: 300, avg_hr_bpm: 140, max_hr_bpm: 170,
-  avg_power_w: 200, avg_cadence: 88, device: 'edge',
+  activity_id: 'r1',
+  athlete_id: 'a1',
+  sport: 'ride',
+  start_time_utc: '2025-05-01 06:00:00',
+  utc_offset_min: 120,
+  distance_m: 30000,
+  moving_time_s: 3600,
+  elapsed_time_s: 3700,
+  elevation_gain_m: 300,
+  avg_hr_bpm: 140,
+  max_hr_bpm: 170,
+  avg_power_w: 200,
+  avg_cadence: 88,
+  device: 'edge',
 };
 const run = {
-  activity_id: 'u1', athlete_id: 'a2', sport: 'run', start_time_utc: '2025-05-02T11:00:00Z',
-  distance_m: 10000, moving_time_s: 3000, elapsed_time_s: 3000, elevation_gain_m: 50, avg_hr_bpm: 150, device: 'watch',
+  activity_id: 'u1',
+  athlete_id: 'a2',
+  sport: 'run',
+  start_time_utc: '2025-05-02T11:00:00Z',
+  distance_m: 10000,
+  moving_time_s: 3000,
+  elapsed_time_s: 3000,
+  elevation_gain_m: 50,
+  avg_hr_bpm: 150,
+  device: 'watch',
 };
 const badActivities: [string, object][] = [
   ['missing_required_field', { ...ride, activity_id: undefined }],
@@ -69,7 +88,12 @@ const badSamples: [string, string][] = [
   ['duplicate_sample_time', 'r1,30,100,100,8,100,90,1'],
 ];
 // The later of two samples at t=30 counts; the earlier one is quarantined as a duplicate.
-const streamsCsv = [streamHeader, ...goodSamples, ...badSamples.map(([, line]) => line), 'r1,30,141,201,8,100,90,2'].join('\n');
+const streamsCsv = [
+  streamHeader,
+  ...goodSamples,
+  ...badSamples.map(([, line]) => line),
+  'r1,30,141,201,8,100,90,2',
+].join('\n');
 
 function files(overrides: Record<string, string> = {}) {
   return writeFiles({
@@ -83,7 +107,9 @@ function files(overrides: Record<string, string> = {}) {
 
 const rejectsByReason = (ch: ClickHouse, source: string) =>
   rows<{ reason_code: string; n: string }>(
-    ch, `SELECT reason_code, count() AS n FROM ${ch.db}.ingest_rejects FINAL WHERE source = {source:String} GROUP BY reason_code ORDER BY reason_code`, { source },
+    ch,
+    `SELECT reason_code, count() AS n FROM ${ch.db}.ingest_rejects FINAL WHERE source = {source:String} GROUP BY reason_code ORDER BY reason_code`,
+    { source },
   ).then((r) => Object.fromEntries(r.map((x) => [x.reason_code, Number(x.n)])));
 
 const snapshot = async (ch: ClickHouse) => ({
@@ -91,7 +117,10 @@ const snapshot = async (ch: ClickHouse) => ({
   thresholds: await rows(ch, `SELECT * FROM ${ch.db}.athlete_thresholds FINAL ORDER BY athlete_id, effective_from`),
   activities: await rows(ch, `SELECT * FROM ${ch.db}.activities FINAL ORDER BY activity_id`),
   streams: await rows(ch, `SELECT * FROM ${ch.db}.activity_streams ORDER BY activity_id, t_s`),
-  rejects: await rows(ch, `SELECT source, locator, reason_code, detail, raw_payload FROM ${ch.db}.ingest_rejects FINAL ORDER BY source, locator`),
+  rejects: await rows(
+    ch,
+    `SELECT source, locator, reason_code, detail, raw_payload FROM ${ch.db}.ingest_rejects FINAL ORDER BY source, locator`,
+  ),
 });
 
 describe('ingestion', () => {
@@ -102,9 +131,17 @@ describe('ingestion', () => {
     expect(outcomes.map((o) => o.kind)).toEqual(['athletes', 'thresholds', 'activities', 'streams']);
 
     // Rejects name their file by its full path.
-    expect(await rejectsByReason(ch, path.join(dir, 'athletes.ndjson'))).toEqual({ invalid_value: 1, missing_required_field: 1 });
-    expect(await rejectsByReason(ch, path.join(dir, 'thresholds.csv'))).toEqual({ malformed_date: 1, unknown_athlete: 1 });
-    expect(await rejectsByReason(ch, path.join(dir, 'activities.ndjson'))).toEqual(Object.fromEntries(badActivities.map(([reason]) => [reason, 1])));
+    expect(await rejectsByReason(ch, path.join(dir, 'athletes.ndjson'))).toEqual({
+      invalid_value: 1,
+      missing_required_field: 1,
+    });
+    expect(await rejectsByReason(ch, path.join(dir, 'thresholds.csv'))).toEqual({
+      malformed_date: 1,
+      unknown_athlete: 1,
+    });
+    expect(await rejectsByReason(ch, path.join(dir, 'activities.ndjson'))).toEqual(
+      Object.fromEntries(badActivities.map(([reason]) => [reason, 1])),
+    );
     const sampleReasons = Object.fromEntries(badSamples.map(([reason]) => [reason, 1]));
     expect(await rejectsByReason(ch, path.join(dir, 'streams.csv'))).toEqual(sampleReasons);
     expect(outcomes[3]!.rejected).toEqual(sampleReasons);
@@ -117,7 +154,9 @@ describe('ingestion', () => {
     expect(stored.activities[1]).toMatchObject({ activity_id: 'u1', utc_offset_min: 0 });
     expect(stored.streams).toHaveLength(11);
     expect(stored.streams.at(-1)).toMatchObject({ t_s: 30, hr_bpm: 141, power_w: 201 });
-    const future = stored.rejects.find((r) => (r as { reason_code: string }).reason_code === 'start_in_future') as { raw_payload: string };
+    const future = stored.rejects.find((r) => (r as { reason_code: string }).reason_code === 'start_in_future') as {
+      raw_payload: string;
+    };
     expect(JSON.parse(future.raw_payload)).toMatchObject({ activity_id: 'x8' });
   });
 
@@ -143,7 +182,9 @@ describe('ingestion', () => {
     const outcomes = await ingestDir(ch, corrected, 'second');
     expect(outcomes.map((o) => o.inserted)).toEqual([1, 2]);
     const stored = await snapshot(ch);
-    expect(stored.activities.find((a) => (a as { activity_id: string }).activity_id === 'r1')).toMatchObject({ distance_m: 30500 });
+    expect(stored.activities.find((a) => (a as { activity_id: string }).activity_id === 'r1')).toMatchObject({
+      distance_m: 30500,
+    });
     expect(stored.streams.map((s) => (s as { hr_bpm: number }).hr_bpm)).toEqual([120, 121]);
   });
 
@@ -152,21 +193,35 @@ describe('ingestion', () => {
     const noPower = (hr: number) => [streamHeader, `r1,0,${hr},,8,100,90,0`, `r1,1,${hr},,8,100,90,8`].join('\n');
     await ingestDir(ch, files({ 'streams.csv': noPower(120) }), 'first');
     await ingestDir(ch, writeFiles({ 'streams.csv': noPower(125) }), 'second');
-    const stored = await rows<{ hr_bpm: number; power_w: number | null }>(ch, `SELECT hr_bpm, power_w FROM ${ch.db}.activity_streams ORDER BY t_s`);
-    expect(stored).toEqual([{ hr_bpm: 125, power_w: null }, { hr_bpm: 125, power_w: null }]);
+    const stored = await rows<{ hr_bpm: number; power_w: number | null }>(
+      ch,
+      `SELECT hr_bpm, power_w FROM ${ch.db}.activity_streams ORDER BY t_s`,
+    );
+    expect(stored).toEqual([
+      { hr_bpm: 125, power_w: null },
+      { hr_bpm: 125, power_w: null },
+    ]);
   });
 
   it('quarantines a stream file whose activities are all unknown', async () => {
     const ch = await freshDatabase();
-    const [outcome] = await ingestDir(ch, writeFiles({ 'streams.csv': [streamHeader, 'ghost,0,120,100,8,100,90,0'].join('\n') }));
+    const [outcome] = await ingestDir(
+      ch,
+      writeFiles({ 'streams.csv': [streamHeader, 'ghost,0,120,100,8,100,90,0'].join('\n') }),
+    );
     expect(outcome).toMatchObject({ inserted: 0, rejected: { unknown_activity: 1 } });
   });
 
   it('derives the UTC offset from the athlete time zone when the file gives none', async () => {
     const ch = await freshDatabase();
-    const dir = files({ 'activities.ndjson': ndjson([{ ...ride, utc_offset_min: undefined, start_time_utc: '2025-01-15 23:30:00' }]) });
+    const dir = files({
+      'activities.ndjson': ndjson([{ ...ride, utc_offset_min: undefined, start_time_utc: '2025-01-15 23:30:00' }]),
+    });
     await ingestDir(ch, dir);
-    const [stored] = await rows<{ utc_offset_min: number; local_date: string }>(ch, `SELECT utc_offset_min, local_date FROM ${ch.db}.activities FINAL`);
+    const [stored] = await rows<{ utc_offset_min: number; local_date: string }>(
+      ch,
+      `SELECT utc_offset_min, local_date FROM ${ch.db}.activities FINAL`,
+    );
     expect(stored).toEqual({ utc_offset_min: 60, local_date: '2025-01-16' });
   });
 

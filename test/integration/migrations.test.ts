@@ -8,7 +8,10 @@ describe('migrations', () => {
     const first = await migrate(ch);
     expect(first.length).toBeGreaterThan(0);
     expect(await migrate(ch)).toEqual([]);
-    const recorded = await rows<{ name: string }>(ch, `SELECT name FROM ${ch.db}.schema_migrations FINAL ORDER BY name`);
+    const recorded = await rows<{ name: string }>(
+      ch,
+      `SELECT name FROM ${ch.db}.schema_migrations FINAL ORDER BY name`,
+    );
     expect(recorded.map((r) => r.name)).toEqual(first);
   });
 
@@ -23,12 +26,16 @@ describe('migrations', () => {
     expect(byName.activities).toMatchObject({ engine: 'ReplacingMergeTree', sorting_key: 'athlete_id, activity_id' });
     expect(byName.activity_streams).toMatchObject({ engine: 'MergeTree', sorting_key: 'athlete_id, activity_id, t_s' });
     expect(byName.athlete_thresholds?.sorting_key).toBe('athlete_id, effective_from');
-    for (const t of ['athletes', 'ingest_rejects', 'activity_stream_uploads', 'stream_staging']) expect(byName[t]).toBeDefined();
+    for (const t of ['athletes', 'ingest_rejects', 'activity_stream_uploads', 'stream_staging'])
+      expect(byName[t]).toBeDefined();
   });
 
   it('stops at a failing migration with its name and the ClickHouse error, and records nothing for it', async () => {
     const ch = await freshDatabase();
-    const broken: Migration = { name: '9999_broken', statements: (db) => [`CREATE TABLE ${db}.x (a NoSuchType) ENGINE = Memory`] };
+    const broken: Migration = {
+      name: '9999_broken',
+      statements: (db) => [`CREATE TABLE ${db}.x (a NoSuchType) ENGINE = Memory`],
+    };
     const error = await migrate(ch, [broken]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MigrationError);
     expect(String(error)).toMatch(/9999_broken.*NoSuchType/s);

@@ -14,7 +14,13 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../lib/project-root.js';
 import { workflowsPath } from '../../workers/worker.js';
-import { HISTORIES_DIR, historyFile, LEGACY_HISTORIES, RECORDED_WORKFLOW_IDS, type RecordedWorkflow } from '../fixtures/record-histories.js';
+import {
+  HISTORIES_DIR,
+  historyFile,
+  LEGACY_HISTORIES,
+  RECORDED_WORKFLOW_IDS,
+  type RecordedWorkflow,
+} from '../fixtures/record-histories.js';
 import { historyFromJson } from '../support/history-json.js';
 
 const recorded = (workflow: RecordedWorkflow) => ({
@@ -24,7 +30,9 @@ const recorded = (workflow: RecordedWorkflow) => ({
 
 /** Activity types in the order the history scheduled them. */
 function scheduledActivities(workflow: RecordedWorkflow): string[] {
-  return (recorded(workflow).history.events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+  return (recorded(workflow).history.events ?? []).flatMap(
+    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+  );
 }
 
 describe('replaying recorded workflow histories', () => {
@@ -34,13 +42,26 @@ describe('replaying recorded workflow histories', () => {
       expect(events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name).toBe(workflow);
       expect(events.at(-1)?.workflowExecutionCompletedEventAttributes, workflow).toBeTruthy();
     }
-    expect(new Set(scheduledActivities('ingestActivities'))).toEqual(new Set(['planIngest', 'ingestFile', 'stageStreamFile', 'promoteStreams', 'ingestSynthetic']));
+    expect(new Set(scheduledActivities('ingestActivities'))).toEqual(
+      new Set(['planIngest', 'ingestFile', 'stageStreamFile', 'promoteStreams', 'ingestSynthetic']),
+    );
     const features = scheduledActivities('featurePipeline');
     expect(features[0]).toBe('planFeatureRun');
     expect(features.slice(-2)).toEqual(['checkFeatureRun', 'finishFeatureRun']);
     expect(features.filter((a) => a === 'computeFeatureStep').length).toBeGreaterThanOrEqual(8);
-    expect(scheduledActivities('trainTimeEstimator')).toEqual(['recordMlRun', 'buildTrainingSet', 'trainCandidate', 'applyPromotionGate', 'recordMlRun']);
-    expect(scheduledActivities('batchInference')).toEqual(['checkInferenceReady', 'scoreBatch', 'scoreBatch', 'liveError']);
+    expect(scheduledActivities('trainTimeEstimator')).toEqual([
+      'recordMlRun',
+      'buildTrainingSet',
+      'trainCandidate',
+      'applyPromotionGate',
+      'recordMlRun',
+    ]);
+    expect(scheduledActivities('batchInference')).toEqual([
+      'checkInferenceReady',
+      'scoreBatch',
+      'scoreBatch',
+      'liveError',
+    ]);
     expect(scheduledActivities('promoteModel')).toEqual(['promoteModel']);
   });
 
@@ -51,7 +72,11 @@ describe('replaying recorded workflow histories', () => {
     }));
     const histories = [...(Object.keys(RECORDED_WORKFLOW_IDS) as RecordedWorkflow[]).map(recorded), ...legacy];
     const results = [];
-    for await (const result of Worker.runReplayHistories({ workflowsPath, replayName: 'recorded-histories' }, histories)) results.push(result);
+    for await (const result of Worker.runReplayHistories(
+      { workflowsPath, replayName: 'recorded-histories' },
+      histories,
+    ))
+      results.push(result);
     expect(results.map((r) => ({ workflowId: r.workflowId, error: r.error?.message }))).toEqual(
       histories.map((h) => ({ workflowId: h.workflowId, error: undefined })),
     );
@@ -60,7 +85,11 @@ describe('replaying recorded workflow histories', () => {
   it('a featurePipeline that schedules different activities fails the replay with a determinism violation', async () => {
     const changed = path.join(projectRoot, 'test', 'fixtures', 'nondeterministic-workflows.ts');
     const { workflowId, history } = recorded('featurePipeline');
-    const replay = Worker.runReplayHistory({ workflowsPath: changed, replayName: 'nondeterministic' }, history, workflowId);
+    const replay = Worker.runReplayHistory(
+      { workflowsPath: changed, replayName: 'nondeterministic' },
+      history,
+      workflowId,
+    );
     await expect(replay).rejects.toThrow(DeterminismViolationError);
     await expect(replay).rejects.toThrow(/planFeatureRun/);
   });

@@ -12,14 +12,24 @@ import { startWorkerProcess, type WorkerExit } from '../support/worker-process.j
 const server = devServerForFile();
 
 describe('worker entrypoints', () => {
-  for (const [entry, polls, not] of [['feature.ts', 'features', 'ml'], ['ml.ts', 'ml', 'features']] as const) {
+  for (const [entry, polls, not] of [
+    ['feature.ts', 'features', 'ml'],
+    ['ml.ts', 'ml', 'features'],
+  ] as const) {
     it(`workers/${entry} polls only its queue and drains on SIGTERM`, async () => {
       const queue = `q-${randomUUID()}`;
       const dataPath = fs.mkdtempSync(path.join(os.tmpdir(), 'afs-entry-'));
-      const child = await startWorkerProcess({
-        TEMPORAL_ADDRESS: server.env.address, TEMPORAL_NAMESPACE: server.env.namespace ?? 'default',
-        TEMPORAL_TASK_QUEUE: `${queue}-features`, ML_TASK_QUEUE: `${queue}-ml`, CLICKHOUSE_URL: `chdb://${dataPath}`, LOG_LEVEL: 'WARN',
-      }, entry);
+      const child = await startWorkerProcess(
+        {
+          TEMPORAL_ADDRESS: server.env.address,
+          TEMPORAL_NAMESPACE: server.env.namespace ?? 'default',
+          TEMPORAL_TASK_QUEUE: `${queue}-features`,
+          ML_TASK_QUEUE: `${queue}-ml`,
+          CLICKHOUSE_URL: `chdb://${dataPath}`,
+          LOG_LEVEL: 'WARN',
+        },
+        entry,
+      );
       try {
         expect(child.output()).toContain(`Worker polling task queue "${queue}-${polls}"`);
         child.kill('SIGTERM');
@@ -36,7 +46,9 @@ describe('worker entrypoints', () => {
 describe('migrations as a deploy step', () => {
   it('a worker on a server refuses a schema that lacks migrations, naming them and the command', async () => {
     const bare = await freshDatabase({ migrated: false });
-    await expect(prepareSchema(bare, false)).rejects.toThrow(/lacks migration\(s\) 0001_raw_data, .*run `npm run migrate`/);
+    await expect(prepareSchema(bare, false)).rejects.toThrow(
+      /lacks migration\(s\) 0001_raw_data, .*run `npm run migrate`/,
+    );
     await expect(prepareSchema(await freshDatabase(), false)).resolves.toBeUndefined();
   });
 });

@@ -12,7 +12,12 @@ import type { Activities, FeatureStepInput } from '../../activities/index.js';
 import type { IngestOutcome } from '../../ingest/outcome.js';
 import { DATA_QUALITY, dataQualityFailure, INVALID_INPUT } from '../../shared/failures.js';
 import { workflowsPath } from '../../workers/worker.js';
-import { featurePipeline, ingestActivities, type FeaturePipelineInput, type IngestInput } from '../../workflows/index.js';
+import {
+  featurePipeline,
+  ingestActivities,
+  type FeaturePipelineInput,
+  type IngestInput,
+} from '../../workflows/index.js';
 import { devServerForFile } from '../support/temporal.js';
 
 const server = devServerForFile();
@@ -25,11 +30,23 @@ beforeAll(async () => {
 async function runWithFakes<A, R>(fakes: Partial<Activities>, workflow: (input: A) => Promise<R>, input: A) {
   const taskQueue = `mocked-${randomUUID()}`;
   const worker = await Worker.create({
-    connection: server.env.nativeConnection, namespace: server.env.namespace ?? 'default', taskQueue, workflowBundle,
+    connection: server.env.nativeConnection,
+    namespace: server.env.namespace ?? 'default',
+    taskQueue,
+    workflowBundle,
     activities: fakes as Activities,
   });
-  const run = server.env.client.workflow.execute(workflow, { args: [input], taskQueue, workflowId: `mocked-${randomUUID()}` });
-  return worker.runUntil(run.then((result) => ({ result, error: undefined }), (error: unknown) => ({ result: undefined, error })));
+  const run = server.env.client.workflow.execute(workflow, {
+    args: [input],
+    taskQueue,
+    workflowId: `mocked-${randomUUID()}`,
+  });
+  return worker.runUntil(
+    run.then(
+      (result) => ({ result, error: undefined }),
+      (error: unknown) => ({ result: undefined, error }),
+    ),
+  );
 }
 
 function failureOf(error: unknown): ApplicationFailure {
@@ -45,11 +62,21 @@ function featureFakes(options: { failStep?: string; failChecks?: boolean } = {})
   const fakes: Partial<Activities> = {
     planFeatureRun: async (input) => {
       calls.push('plan');
-      return { runId: input.runId, version: input.version, asOf: input.asOf ?? '2025-06-30', since: '', watermark: 'w', athletes: 3, buckets: [0, 1], concurrency: 2 };
+      return {
+        runId: input.runId,
+        version: input.version,
+        asOf: input.asOf ?? '2025-06-30',
+        since: '',
+        watermark: 'w',
+        athletes: 3,
+        buckets: [0, 1],
+        concurrency: 2,
+      };
     },
     computeFeatureStep: async (input: FeatureStepInput) => {
       calls.push(`${input.step}-${input.bucket}`);
-      if (input.step === options.failStep) throw ApplicationFailure.nonRetryable(`step ${input.step} broke`, 'StepBroke');
+      if (input.step === options.failStep)
+        throw ApplicationFailure.nonRetryable(`step ${input.step} broke`, 'StepBroke');
       return 10;
     },
     checkFeatureRun: async () => {
@@ -75,13 +102,20 @@ describe('featurePipeline with mocked activities', () => {
     expect(calls[0]).toBe('plan');
     for (const bucket of [0, 1]) {
       expect(index(`activity-${bucket}`)).toBeLessThan(Math.min(index('daily-0'), index('daily-1')));
-      expect(index(`daily-${bucket}`)).toBeLessThan(Math.min(index('rolling-0'), index('rolling-1'), index('weekly-0'), index('weekly-1')));
+      expect(index(`daily-${bucket}`)).toBeLessThan(
+        Math.min(index('rolling-0'), index('rolling-1'), index('weekly-0'), index('weekly-1')),
+      );
       expect(index(`rolling-${bucket}`)).toBeLessThan(index('check'));
       expect(index(`weekly-${bucket}`)).toBeLessThan(index('check'));
     }
     expect(calls.slice(-2)).toEqual(['check', 'finish']);
     expect(calls).toHaveLength(1 + 4 * 2 + 2);
-    expect(result?.rowsWritten).toEqual({ activity_features: 20, athlete_daily_features: 20, athlete_rolling_features: 20, athlete_weekly_features: 20 });
+    expect(result?.rowsWritten).toEqual({
+      activity_features: 20,
+      athlete_daily_features: 20,
+      athlete_rolling_features: 20,
+      athlete_weekly_features: 20,
+    });
   });
 
   it('records a failed step as a failed run and stops the DAG there', async () => {
@@ -89,7 +123,9 @@ describe('featurePipeline with mocked activities', () => {
     const { error } = await runWithFakes(fakes, featurePipeline, {});
     expect(error).toBeInstanceOf(WorkflowFailedError);
     expect(calls.filter((c) => c.startsWith('fail: '))).toHaveLength(1);
-    expect(calls.some((c) => c.startsWith('rolling') || c.startsWith('weekly') || c === 'check' || c === 'finish')).toBe(false);
+    expect(
+      calls.some((c) => c.startsWith('rolling') || c.startsWith('weekly') || c === 'check' || c === 'finish'),
+    ).toBe(false);
   });
 
   it('does not record failed checks twice: the checks activity recorded them', async () => {
@@ -101,7 +137,10 @@ describe('featurePipeline with mocked activities', () => {
 
   it('rejects bad input before any activity runs', async () => {
     const { calls, fakes } = featureFakes();
-    const { error } = await runWithFakes(fakes, featurePipeline, { asOf: '2025-13-45', athleteID: 'a' } as FeaturePipelineInput);
+    const { error } = await runWithFakes(fakes, featurePipeline, {
+      asOf: '2025-13-45',
+      athleteID: 'a',
+    } as FeaturePipelineInput);
     const failure = failureOf(error);
     expect(failure.type).toBe(INVALID_INPUT);
     expect(failure.nonRetryable).toBe(true);
@@ -111,7 +150,8 @@ describe('featurePipeline with mocked activities', () => {
   });
 });
 
-const outcome = (source: string): IngestOutcome => ({ source, kind: 'activities', records: 1, inserted: 1, unchanged: 0, rejected: 0 } as unknown as IngestOutcome);
+const outcome = (source: string): IngestOutcome =>
+  ({ source, kind: 'activities', records: 1, inserted: 1, unchanged: 0, rejected: 0 }) as unknown as IngestOutcome;
 
 describe('ingestActivities with mocked activities', () => {
   it('slices a synthetic population by athletesPerSlice, and still by its deprecated name athletesPerActivity', async () => {
@@ -127,7 +167,11 @@ describe('ingestActivities with mocked activities', () => {
         },
       };
       const { result } = await runWithFakes(fakes, ingestActivities, { synthetic });
-      expect(slices.sort((a, b) => a[0] - b[0])).toEqual([[0, 2], [2, 4], [4, 5]]);
+      expect(slices.sort((a, b) => a[0] - b[0])).toEqual([
+        [0, 2],
+        [2, 4],
+        [4, 5],
+      ]);
       expect(result?.inserted).toBe(3);
     }
   });
@@ -144,22 +188,33 @@ describe('ingestActivities with mocked activities', () => {
         return [];
       },
     };
-    const both = { synthetic: { seed: 1, athletes: 5, days: 10, streamShare: 0, athletesPerSlice: 2, athletesPerActivity: 2 } };
-    expect(failureOf((await runWithFakes(fakes, ingestActivities, both)).error).message).toMatch(/give athletesPerSlice only/);
+    const both = {
+      synthetic: { seed: 1, athletes: 5, days: 10, streamShare: 0, athletesPerSlice: 2, athletesPerActivity: 2 },
+    };
+    expect(failureOf((await runWithFakes(fakes, ingestActivities, both)).error).message).toMatch(
+      /give athletesPerSlice only/,
+    );
     const zero = { synthetic: { seed: 1, athletes: 5, days: 10, streamShare: 0, athletesPerSlice: 0 } };
-    expect(failureOf((await runWithFakes(fakes, ingestActivities, zero)).error).message).toMatch(/synthetic.athletesPerSlice must be within 1–1000, got 0/);
+    expect(failureOf((await runWithFakes(fakes, ingestActivities, zero)).error).message).toMatch(
+      /synthetic.athletesPerSlice must be within 1–1000, got 0/,
+    );
     expect(failureOf((await runWithFakes(fakes, ingestActivities, {} as IngestInput)).error).type).toBe(INVALID_INPUT);
     expect(called).toBe(false);
   });
 
   it('ingests files in the planned order, one activity per file, and surfaces a non-retryable file failure', async () => {
     const ingested: string[] = [];
-    const files = ['athletes.ndjson', 'activities.ndjson'].map((name) => ({ path: `/in/${name}`, kind: name.replace('.ndjson', ''), format: 'ndjson' }));
+    const files = ['athletes.ndjson', 'activities.ndjson'].map((name) => ({
+      path: `/in/${name}`,
+      kind: name.replace('.ndjson', ''),
+      format: 'ndjson',
+    }));
     const fakes: Partial<Activities> = {
       planIngest: async () => files as unknown as Awaited<ReturnType<Activities['planIngest']>>,
       ingestFile: async ({ file }) => {
         ingested.push(file.path);
-        if (file.path.endsWith('activities.ndjson')) throw ApplicationFailure.nonRetryable('/in/activities.ndjson: no such file', INVALID_INPUT);
+        if (file.path.endsWith('activities.ndjson'))
+          throw ApplicationFailure.nonRetryable('/in/activities.ndjson: no such file', INVALID_INPUT);
         return outcome(file.path);
       },
     };

@@ -18,7 +18,11 @@ export async function freshDatabase(options: { migrated?: boolean } = {}): Promi
     path: fs.mkdtempSync(path.join(os.tmpdir(), 'afs-test-')),
     database: 'unused',
   });
-  const ch: ClickHouse = { ...shared, db: databaseName(`t_${randomUUID().replaceAll('-', '')}`), close: async () => {} };
+  const ch: ClickHouse = {
+    ...shared,
+    db: databaseName(`t_${randomUUID().replaceAll('-', '')}`),
+    close: async () => {},
+  };
   if (options.migrated !== false) await migrate(ch);
   return ch;
 }

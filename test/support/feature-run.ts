@@ -18,13 +18,20 @@ let lastVersion = 0;
 
 /** One run: plan, the four steps per bucket, checks, recorded as succeeded (its watermark then counts). */
 export async function runFeatures(
-  ch: ClickHouse, input: { asOf: string; athleteIds?: string[]; fullRecompute?: boolean }, buckets = 1,
+  ch: ClickHouse,
+  input: { asOf: string; athleteIds?: string[]; fullRecompute?: boolean },
+  buckets = 1,
 ): Promise<FeatureRunPlan> {
   lastVersion = Math.max(Date.now(), lastVersion + 1);
   const version = lastVersion;
   const runId = `run-${version}`;
   const plan = await planFeatureRun(ch, {
-    runId, version, asOf: input.asOf, athleteIds: input.athleteIds ?? [], fullRecompute: input.fullRecompute ?? false, buckets,
+    runId,
+    version,
+    asOf: input.asOf,
+    athleteIds: input.athleteIds ?? [],
+    fullRecompute: input.fullRecompute ?? false,
+    buckets,
   });
   const step = { runId, version, asOf: input.asOf };
   for (const bucket of plan.buckets) await computeActivityFeatures(ch, { ...step, bucket });
@@ -42,9 +49,12 @@ export async function upload(ch: ClickHouse, files: Record<string, string>): Pro
   if (Object.keys(files).length === 0) return [];
   const outcomes: IngestOutcome[] = [];
   for (const [i, file] of planIngest([writeFiles(files)]).entries()) {
-    outcomes.push(await ingestFile(ch, file, { batchId: `upload-${Date.now()}-${i}`, now: new Date(), onProgress: () => {} }));
+    outcomes.push(
+      await ingestFile(ch, file, { batchId: `upload-${Date.now()}-${i}`, now: new Date(), onProgress: () => {} }),
+    );
   }
   const rejected = outcomes.filter((o) => totalRejected(o) > 0);
-  if (rejected.length > 0) throw new Error(`upload rejected records: ${JSON.stringify(rejected.map((o) => [o.source, o.rejected]))}`);
+  if (rejected.length > 0)
+    throw new Error(`upload rejected records: ${JSON.stringify(rejected.map((o) => [o.source, o.rejected]))}`);
   return outcomes;
 }

@@ -7,14 +7,20 @@ import { FEATURE_TABLES, FEATURE_VIEWS, type FeatureTable } from '../../features
 import { rows } from './clickhouse.js';
 
 export { FEATURE_TABLES, type FeatureTable };
-export const FEATURE_TABLE_KEYS = Object.fromEntries(FEATURE_VIEWS.map((v) => [v.table, v.key])) as Record<FeatureTable, readonly string[]>;
+export const FEATURE_TABLE_KEYS = Object.fromEntries(FEATURE_VIEWS.map((v) => [v.table, v.key])) as Record<
+  FeatureTable,
+  readonly string[]
+>;
 
 type Cells = Record<string, unknown>;
 export type FeatureSnapshot = Record<FeatureTable, Cells[]>;
 
 /** Table names come from the constant list above, never from input. */
 export async function readFeatureTable(ch: ClickHouse, table: FeatureTable): Promise<Cells[]> {
-  return rows<Cells>(ch, `SELECT * EXCEPT (run_id, version, computed_at) FROM ${ch.db}.${table} FINAL ORDER BY ${FEATURE_TABLE_KEYS[table].join(', ')}`);
+  return rows<Cells>(
+    ch,
+    `SELECT * EXCEPT (run_id, version, computed_at) FROM ${ch.db}.${table} FINAL ORDER BY ${FEATURE_TABLE_KEYS[table].join(', ')}`,
+  );
 }
 
 export async function readFeatureTables(ch: ClickHouse): Promise<FeatureSnapshot> {
@@ -28,7 +34,9 @@ export async function duplicateKeys(ch: ClickHouse): Promise<Record<FeatureTable
   const out = {} as Record<FeatureTable, number>;
   for (const table of FEATURE_TABLES) {
     const [row] = await rows<{ n: string | number }>(
-      ch, `SELECT count() - uniqExact(${FEATURE_TABLE_KEYS[table].join(', ')}) AS n FROM ${ch.db}.${table} FINAL`);
+      ch,
+      `SELECT count() - uniqExact(${FEATURE_TABLE_KEYS[table].join(', ')}) AS n FROM ${ch.db}.${table} FINAL`,
+    );
     out[table] = Number(row?.n);
   }
   return out;
@@ -51,7 +59,8 @@ const asNumber = (v: unknown): number | undefined =>
 export function sameCell(left: unknown, right: unknown): boolean {
   const a = asNumber(left);
   const b = asNumber(right);
-  if (a !== undefined && b !== undefined) return Math.abs(a - b) <= Math.max(1e-9, 1e-9 * Math.max(Math.abs(a), Math.abs(b)));
+  if (a !== undefined && b !== undefined)
+    return Math.abs(a - b) <= Math.max(1e-9, 1e-9 * Math.max(Math.abs(a), Math.abs(b)));
   return JSON.stringify(left) === JSON.stringify(right);
 }
 
@@ -68,10 +77,12 @@ export function diffTable(table: FeatureTable, left: Cells[], right: Cells[]): C
       continue;
     }
     for (const column of new Set([...Object.keys(row), ...Object.keys(other)])) {
-      if (!sameCell(row[column], other[column])) mismatches.push({ table, key, column, left: row[column], right: other[column] });
+      if (!sameCell(row[column], other[column]))
+        mismatches.push({ table, key, column, left: row[column], right: other[column] });
     }
   }
-  for (const key of rightByKey.keys()) mismatches.push({ table, key, column: '(row)', left: 'missing', right: 'present' });
+  for (const key of rightByKey.keys())
+    mismatches.push({ table, key, column: '(row)', left: 'missing', right: 'present' });
   return mismatches;
 }
 

@@ -10,7 +10,14 @@
  */
 import { Encoder, Profile, Utils } from '@garmin/fitsdk';
 import type {
-  ActivityMesg, DeviceInfoMesg, EventMesg, FileIdMesg, LapMesg, Mesg, RecordMesg, SessionMesg,
+  ActivityMesg,
+  DeviceInfoMesg,
+  EventMesg,
+  FileIdMesg,
+  LapMesg,
+  Mesg,
+  RecordMesg,
+  SessionMesg,
 } from '@garmin/fitsdk';
 
 export interface FitActivitySpec {
@@ -73,7 +80,8 @@ export function encodeMultisportFit(legs: FitActivitySpec[]): Uint8Array {
     timerTime += totals.timerTime;
     write('EVENT', timerEvent(startS, 'start'));
     for (const record of records) {
-      if (spec.pauseAt && record.timestamp === startS + spec.pauseAt.to) write('EVENT', timerEvent(record.timestamp, 'start'));
+      if (spec.pauseAt && record.timestamp === startS + spec.pauseAt.to)
+        write('EVENT', timerEvent(record.timestamp, 'start'));
       write('RECORD', record);
       if (spec.pauseAt && record.timestamp === startS + spec.pauseAt.from - 1) {
         write('EVENT', timerEvent(startS + spec.pauseAt.from, 'stopAll'));
@@ -82,7 +90,11 @@ export function encodeMultisportFit(legs: FitActivitySpec[]): Uint8Array {
     write('EVENT', timerEvent(endS, 'stopAll'));
     const lap: LapMesg = { ...lapMesg(spec, startS, endS, totals), messageIndex: index };
     write('LAP', lap);
-    const session: SessionMesg = { ...sessionMesg(spec, startS, endS, totals), messageIndex: index, firstLapIndex: index };
+    const session: SessionMesg = {
+      ...sessionMesg(spec, startS, endS, totals),
+      messageIndex: index,
+      firstLapIndex: index,
+    };
     write('SESSION', session);
   }
   const activity: ActivityMesg = { ...activityMesg(first, endS, { timerTime } as Totals), numSessions: legs.length };

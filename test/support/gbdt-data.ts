@@ -5,7 +5,12 @@ import type { Dataset, Tree } from '../../ml/gbdt/types.js';
  * Small synthetic regression sets for the trainer and ONNX tests: `fill` writes one row's features (NaN = missing)
  * and returns its label. Noise is the sum of three uniforms (bell-shaped, SD = noise / 2).
  */
-export function makeDataset(nRows: number, nFeatures: number, seed: number, fill: (x: Float32Array, rng: Random) => number): Dataset {
+export function makeDataset(
+  nRows: number,
+  nFeatures: number,
+  seed: number,
+  fill: (x: Float32Array, rng: Random) => number,
+): Dataset {
   const rng = new Random(seed);
   const features = new Float32Array(nRows * nFeatures);
   const labels = new Float64Array(nRows);
@@ -19,7 +24,12 @@ export function noise(rng: Random, size: number): number {
 
 /** Rows [from, to) as their own dataset (a view, no copy). */
 export function rows(d: Dataset, from: number, to: number): Dataset {
-  return { features: d.features.subarray(from * d.nFeatures, to * d.nFeatures), labels: d.labels.subarray(from, to), nRows: to - from, nFeatures: d.nFeatures };
+  return {
+    features: d.features.subarray(from * d.nFeatures, to * d.nFeatures),
+    labels: d.labels.subarray(from, to),
+    nRows: to - from,
+    nFeatures: d.nFeatures,
+  };
 }
 
 export function rmse(pred: Float64Array, labels: Float64Array): number {

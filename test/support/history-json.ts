@@ -24,7 +24,9 @@ interface MessageType {
 const requireHere = createRequire(import.meta.url);
 const requireFromProto = createRequire(requireHere.resolve('@temporalio/proto'));
 const protojson = requireFromProto('protobufjs/ext/protojson') as ProtoJson;
-const historyType = (requireHere('@temporalio/proto') as { lookupType(name: string): MessageType }).lookupType('temporal.api.history.v1.History');
+const historyType = (requireHere('@temporalio/proto') as { lookupType(name: string): MessageType }).lookupType(
+  'temporal.api.history.v1.History',
+);
 
 export function historyToJson(history: History): string {
   return `${JSON.stringify(protojson.toJson(historyType, historyType.fromObject(history)), null, 2)}\n`;

@@ -28,7 +28,9 @@ export async function ingestTableFingerprints(ch: ClickHouse): Promise<IngestTab
   const result = {} as IngestTables;
   for (const [table, select] of Object.entries(TABLES) as [keyof typeof TABLES, string][]) {
     const [print] = await rows<{ rows: string; hash: string }>(
-      ch, `SELECT count() AS rows, toString(sum(cityHash64(formatRow('TabSeparated', *)))) AS hash FROM (${select.replace('{db}', ch.db)})`);
+      ch,
+      `SELECT count() AS rows, toString(sum(cityHash64(formatRow('TabSeparated', *)))) AS hash FROM (${select.replace('{db}', ch.db)})`,
+    );
     result[table] = { rows: Number(print!.rows), hash: print!.hash };
   }
   return result;
@@ -36,6 +38,9 @@ export async function ingestTableFingerprints(ch: ClickHouse): Promise<IngestTab
 
 /** Samples stored more than once (same activity and second): 0 after any sequence of ingests. */
 export async function duplicateSamples(ch: ClickHouse): Promise<number> {
-  const [r] = await rows<{ n: string }>(ch, `SELECT count() - uniqExact(athlete_id, activity_id, t_s) AS n FROM ${ch.db}.activity_streams`);
+  const [r] = await rows<{ n: string }>(
+    ch,
+    `SELECT count() - uniqExact(athlete_id, activity_id, t_s) AS n FROM ${ch.db}.activity_streams`,
+  );
   return Number(r!.n);
 }

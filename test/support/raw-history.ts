@@ -34,8 +34,7 @@ export interface FeatureRunInput {
 }
 
 export type HistoryAction =
-  | { kind: 'upload'; files: Record<string, string>; notes: string[] }
-  | { kind: 'run'; run: FeatureRunInput };
+  { kind: 'upload'; files: Record<string, string>; notes: string[] } | { kind: 'run'; run: FeatureRunInput };
 
 export interface RawHistory {
   seed: number;
@@ -76,10 +75,19 @@ class RawLog {
   private changed = this.nothingChanged();
 
   private nothingChanged() {
-    return { athletes: new Set<string>(), thresholds: new Set<string>(), activities: new Set<string>(), streams: new Set<string>(), deletions: new Set<string>() };
+    return {
+      athletes: new Set<string>(),
+      thresholds: new Set<string>(),
+      activities: new Set<string>(),
+      streams: new Set<string>(),
+      deletions: new Set<string>(),
+    };
   }
 
-  putAthlete(row: Row) { this.athletes.set(String(row.athlete_id), row); this.changed.athletes.add(String(row.athlete_id)); }
+  putAthlete(row: Row) {
+    this.athletes.set(String(row.athlete_id), row);
+    this.changed.athletes.add(String(row.athlete_id));
+  }
   putThreshold(row: Row) {
     const key = `${row.athlete_id}|${row.effective_from}`;
     this.thresholds.set(key, row);
@@ -91,7 +99,10 @@ class RawLog {
     this.changed.activities.add(plan.id);
     this.changed.deletions.delete(plan.id);
   }
-  putStream(activityId: string, samples: Sample[]) { this.streams.set(activityId, samples); this.changed.streams.add(activityId); }
+  putStream(activityId: string, samples: Sample[]) {
+    this.streams.set(activityId, samples);
+    this.changed.streams.add(activityId);
+  }
   /** A deletion removes the activity and its stream; a later upload of the same id brings back the summary only. */
   deleteActivity(id: string) {
     this.deleted.set(id, this.activities.get(id)!);
@@ -119,18 +130,40 @@ class RawLog {
   }
 
   everything(): Record<string, string> {
-    return files([...this.athletes.values()], [...this.thresholds.values()], [...this.activities.values()].map((p) => p.row), [...this.streams]);
+    return files(
+      [...this.athletes.values()],
+      [...this.thresholds.values()],
+      [...this.activities.values()].map((p) => p.row),
+      [...this.streams],
+    );
   }
 }
 
-function files(athletes: Row[], thresholds: Row[], activities: Row[], streams: (readonly [string, Sample[]])[]): Record<string, string> {
+function files(
+  athletes: Row[],
+  thresholds: Row[],
+  activities: Row[],
+  streams: (readonly [string, Sample[]])[],
+): Record<string, string> {
   const out: Record<string, string> = {};
   if (athletes.length) out['athletes.ndjson'] = ndjson(athletes);
   if (thresholds.length) out['thresholds.ndjson'] = ndjson(thresholds);
   if (activities.length) out['activities.ndjson'] = ndjson(activities);
   if (streams.length) {
     const lines = streams.flatMap(([id, samples]) =>
-      samples.map((s) => [id, s.t_s, csvValue(s.hr_bpm), csvValue(s.power_w), csvValue(s.speed_mps), csvValue(s.altitude_m), '', ''].join(',')));
+      samples.map((s) =>
+        [
+          id,
+          s.t_s,
+          csvValue(s.hr_bpm),
+          csvValue(s.power_w),
+          csvValue(s.speed_mps),
+          csvValue(s.altitude_m),
+          '',
+          '',
+        ].join(','),
+      ),
+    );
     out['streams.csv'] = `${[STREAM_HEADER, ...lines].join('\n')}\n`;
   }
   return out;
@@ -171,19 +204,30 @@ function planStream(rnd: Random, plan: ActivityPlan): Sample[] {
   for (let t = 0; t < length; t += 1) {
     if (t >= 60 && t < 80) continue;
     const hr = t % 53 === 7 ? 0 : Math.round(hrBase + t / 60 + 3 * Math.sin(t / 30));
-    samples.push(plan.sport === 'ride'
-      ? { t_s: t, hr_bpm: hr, power_w: power + (t % 7), speed_mps: 8.5, altitude_m: null }
-      : { t_s: t, hr_bpm: hr, power_w: null, speed_mps: Math.round((3.2 + 0.4 * Math.sin(t / 50)) * 1000) / 1000,
-          altitude_m: rnd.chance(0.5) ? Math.round((50 + 10 * Math.sin(t / 40)) * 10) / 10 : null });
+    samples.push(
+      plan.sport === 'ride'
+        ? { t_s: t, hr_bpm: hr, power_w: power + (t % 7), speed_mps: 8.5, altitude_m: null }
+        : {
+            t_s: t,
+            hr_bpm: hr,
+            power_w: null,
+            speed_mps: Math.round((3.2 + 0.4 * Math.sin(t / 50)) * 1000) / 1000,
+            altitude_m: rnd.chance(0.5) ? Math.round((50 + 10 * Math.sin(t / 40)) * 10) / 10 : null,
+          },
+    );
   }
   return samples;
 }
 
 function thresholdRow(rnd: Random, athleteId: string, day: number): Row {
   return {
-    athlete_id: athleteId, effective_from: dayDate(day), ftp_w: rnd.chance(0.8) ? rnd.int(200, 320) : null,
-    lthr_bpm: rnd.chance(0.8) ? rnd.int(150, 178) : null, max_hr_bpm: rnd.chance(0.8) ? rnd.int(180, 200) : null,
-    resting_hr_bpm: 50, threshold_pace_s_per_km: rnd.chance(0.7) ? rnd.int(240, 330) : null,
+    athlete_id: athleteId,
+    effective_from: dayDate(day),
+    ftp_w: rnd.chance(0.8) ? rnd.int(200, 320) : null,
+    lthr_bpm: rnd.chance(0.8) ? rnd.int(150, 178) : null,
+    max_hr_bpm: rnd.chance(0.8) ? rnd.int(180, 200) : null,
+    resting_hr_bpm: 50,
+    threshold_pace_s_per_km: rnd.chance(0.7) ? rnd.int(240, 330) : null,
   };
 }
 
@@ -205,8 +249,17 @@ function changeStored(rnd: Random, log: RawLog, today: number): string[] {
     if (what === 0) {
       const moving = Math.max(300, Number(plan.row.moving_time_s) + rnd.int(-600, 600));
       const speed = Number(plan.row.distance_m) / Number(plan.row.moving_time_s);
-      log.putActivity({ ...plan, row: { ...plan.row, moving_time_s: moving, distance_m: Math.round(moving * speed), elapsed_time_s: Math.max(moving, Number(plan.row.elapsed_time_s)),
-        avg_hr_bpm: rnd.chance(0.7) ? rnd.int(118, 165) : null, avg_power_w: plan.sport === 'ride' ? rnd.pick([null, 0, rnd.int(140, 260)]) : null } });
+      log.putActivity({
+        ...plan,
+        row: {
+          ...plan.row,
+          moving_time_s: moving,
+          distance_m: Math.round(moving * speed),
+          elapsed_time_s: Math.max(moving, Number(plan.row.elapsed_time_s)),
+          avg_hr_bpm: rnd.chance(0.7) ? rnd.int(118, 165) : null,
+          avg_power_w: plan.sport === 'ride' ? rnd.pick([null, 0, rnd.int(140, 260)]) : null,
+        },
+      });
       notes.push(`corrected ${plan.id}`);
     } else if (what === 1) {
       // Whole days, or hours (across local midnight).
@@ -226,7 +279,10 @@ function changeStored(rnd: Random, log: RawLog, today: number): string[] {
     } else if (what === 5) {
       const athleteId = plan.athleteId;
       const existing = [...log.thresholds.values()].filter((t) => t.athlete_id === athleteId);
-      const day = rnd.chance(0.4) && existing.length ? Math.round((Date.parse(String(rnd.pick(existing).effective_from)) - FIRST_DAY) / DAY_MS) : rnd.int(0, today);
+      const day =
+        rnd.chance(0.4) && existing.length
+          ? Math.round((Date.parse(String(rnd.pick(existing).effective_from)) - FIRST_DAY) / DAY_MS)
+          : rnd.int(0, today);
       log.putThreshold(thresholdRow(rnd, athleteId, day));
       notes.push(`threshold of ${athleteId} from ${dayDate(day)}`);
     }
@@ -249,10 +305,14 @@ export function buildRandomHistory(seed: number): RawHistory {
   const log = new RawLog();
   const firstDay = new Map(ATHLETES.map((a) => [a.athlete_id, rnd.int(0, 12)]));
   const all = ATHLETES.flatMap((athlete) =>
-    Array.from({ length: LAST_DAY + 1 - firstDay.get(athlete.athlete_id)! }, (_, i) => firstDay.get(athlete.athlete_id)! + i).flatMap((day) => {
+    Array.from(
+      { length: LAST_DAY + 1 - firstDay.get(athlete.athlete_id)! },
+      (_, i) => firstDay.get(athlete.athlete_id)! + i,
+    ).flatMap((day) => {
       const count = day === firstDay.get(athlete.athlete_id) ? 1 : rnd.chance(0.4) ? 0 : rnd.chance(0.15) ? 2 : 1;
       return Array.from({ length: count }, (_, n) => ({ day, plan: planActivity(rnd, athlete, day, n) }));
-    }));
+    }),
+  );
   const pending = new Set(all.map((_, i) => i));
   const actions: HistoryAction[] = [];
   let today = rnd.int(6, 14);
@@ -261,7 +321,13 @@ export function buildRandomHistory(seed: number): RawHistory {
     const notes: string[] = [];
     for (const athlete of ATHLETES) {
       if (firstDay.get(athlete.athlete_id)! <= today && !log.athletes.has(athlete.athlete_id)) {
-        log.putAthlete({ athlete_id: athlete.athlete_id, name: athlete.athlete_id, sex: 'X', birth_year: 1990, time_zone: athlete.time_zone });
+        log.putAthlete({
+          athlete_id: athlete.athlete_id,
+          name: athlete.athlete_id,
+          sex: 'X',
+          birth_year: 1990,
+          time_zone: athlete.time_zone,
+        });
         log.putThreshold(thresholdRow(rnd, athlete.athlete_id, firstDay.get(athlete.athlete_id)! - 10));
       }
     }
@@ -271,7 +337,8 @@ export function buildRandomHistory(seed: number): RawHistory {
       // Some activities of the last days arrive late, with a later upload.
       if (day <= today && log.athletes.has(plan.athleteId) && !(day > today - 3 && rnd.chance(0.2))) {
         log.putActivity(plan);
-        if ((plan.sport === 'ride' || plan.sport === 'run') && rnd.chance(0.15)) log.putStream(plan.id, planStream(rnd, plan));
+        if ((plan.sport === 'ride' || plan.sport === 'run') && rnd.chance(0.15))
+          log.putStream(plan.id, planStream(rnd, plan));
         pending.delete(i);
       }
     }
@@ -281,7 +348,14 @@ export function buildRandomHistory(seed: number): RawHistory {
       const asOf = runAsOf(rnd, today, previousAsOf);
       const athletes = [...log.athletes.keys()];
       const restricted = rnd.chance(0.2) ? athletes.filter(() => rnd.chance(0.5)) : [];
-      actions.push({ kind: 'run', run: { asOf: dayDate(asOf), ...(restricted.length ? { athleteIds: restricted } : {}), ...(rnd.chance(0.15) ? { fullRecompute: true } : {}) } });
+      actions.push({
+        kind: 'run',
+        run: {
+          asOf: dayDate(asOf),
+          ...(restricted.length ? { athleteIds: restricted } : {}),
+          ...(rnd.chance(0.15) ? { fullRecompute: true } : {}),
+        },
+      });
       previousAsOf = asOf;
     }
     if (today >= LAST_DAY) break;
@@ -293,6 +367,10 @@ export function buildRandomHistory(seed: number): RawHistory {
 
 /** A readable account of a history, printed with a failing seed. */
 export function describeHistory(history: RawHistory): string {
-  const lines = history.actions.map((a) => (a.kind === 'run' ? `run ${JSON.stringify(a.run)}` : `upload ${Object.keys(a.files).join(', ')}${a.notes.length ? `: ${a.notes.join('; ')}` : ''}`));
+  const lines = history.actions.map((a) =>
+    a.kind === 'run'
+      ? `run ${JSON.stringify(a.run)}`
+      : `upload ${Object.keys(a.files).join(', ')}${a.notes.length ? `: ${a.notes.join('; ')}` : ''}`,
+  );
   return [`seed ${history.seed}`, ...lines, `final ordinary run at ${history.finalAsOf}`].join('\n');
 }

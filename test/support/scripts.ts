@@ -6,6 +6,15 @@ import { projectRoot } from '../../lib/project-root.js';
 const exec = promisify(execFile);
 
 /** A project script (`cli/main.ts`, `schedules/apply.ts`) run as `node --import tsx` in its own process. */
-export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv, timeout?: number): Promise<{ stdout: string; stderr: string }> {
-  return exec(process.execPath, ['--import', 'tsx', path.join(projectRoot, script), ...args], { cwd: projectRoot, env, ...(timeout && { timeout }) });
+export function runScript(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeout?: number,
+): Promise<{ stdout: string; stderr: string }> {
+  return exec(process.execPath, ['--import', 'tsx', path.join(projectRoot, script), ...args], {
+    cwd: projectRoot,
+    env,
+    ...(timeout && { timeout }),
+  });
 }

@@ -76,7 +76,11 @@ export interface WorkerProcessSuite {
  * data path, a task queue of its own (feature queue `name-<uuid>`, ML queue `name-<uuid>-ml`) and the workers it
  * spawned killed after all tests; `beforeTeardown` (closing the test's own ClickHouse handle) runs once they exited.
  */
-export function workerProcessSuite(name: string, workerEnv: Record<string, string>, beforeTeardown: () => Promise<void> | undefined): WorkerProcessSuite {
+export function workerProcessSuite(
+  name: string,
+  workerEnv: Record<string, string>,
+  beforeTeardown: () => Promise<void> | undefined,
+): WorkerProcessSuite {
   let env: TestWorkflowEnvironment | undefined;
   const children: WorkerProcess[] = [];
   const dataPath = fs.mkdtempSync(path.join(os.tmpdir(), `afs-${name}-`));
@@ -100,9 +104,12 @@ export function workerProcessSuite(name: string, workerEnv: Record<string, strin
     taskQueue,
     async spawnWorker() {
       const child = await startWorkerProcess({
-        TEMPORAL_ADDRESS: env!.address, TEMPORAL_NAMESPACE: env!.namespace ?? 'default',
-        TEMPORAL_TASK_QUEUE: taskQueue, ML_TASK_QUEUE: `${taskQueue}-ml`,
-        CLICKHOUSE_URL: `chdb://${dataPath}`, ...workerEnv,
+        TEMPORAL_ADDRESS: env!.address,
+        TEMPORAL_NAMESPACE: env!.namespace ?? 'default',
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        ML_TASK_QUEUE: `${taskQueue}-ml`,
+        CLICKHOUSE_URL: `chdb://${dataPath}`,
+        ...workerEnv,
       });
       children.push(child);
       return child;

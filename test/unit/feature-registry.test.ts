@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { FEATURE_TABLES, FEATURES, NON_FEATURE_COLUMNS, syncFeatureRegistry, type FeatureDefinition } from '../../features/registry.js';
+import {
+  FEATURE_TABLES,
+  FEATURES,
+  NON_FEATURE_COLUMNS,
+  syncFeatureRegistry,
+  type FeatureDefinition,
+} from '../../features/registry.js';
 import { freshDatabase, rows } from '../support/clickhouse.js';
 
 interface Column {
@@ -44,7 +50,14 @@ describe('feature registry', () => {
   it('syncs to feature_registry idempotently and keeps older definitions of a column', async () => {
     const ch = await freshDatabase();
     const stored = () =>
-      rows<{ table_name: string; column_name: string; definition: string; ch_type: string; unit: string; description: string }>(
+      rows<{
+        table_name: string;
+        column_name: string;
+        definition: string;
+        ch_type: string;
+        unit: string;
+        description: string;
+      }>(
         ch,
         `SELECT table_name, column_name, definition, ch_type, unit, description
          FROM ${ch.db}.feature_registry FINAL ORDER BY table_name, column_name, definition`,
@@ -55,14 +68,22 @@ describe('feature registry', () => {
     const first = await stored();
     expect(first).toHaveLength(FEATURES.length);
     expect(first.find((r) => r.column_name === 'ctl')).toMatchObject({
-      table_name: 'athlete_rolling_features', definition: 'ctl@1', ch_type: 'Float64', unit: 'TSS points/day',
+      table_name: 'athlete_rolling_features',
+      definition: 'ctl@1',
+      ch_type: 'Float64',
+      unit: 'TSS points/day',
     });
 
-    const ctl2: FeatureDefinition[] = FEATURES.map((f) => (f.definition === 'ctl@1' ? { ...f, definition: 'ctl@2' } : f));
+    const ctl2: FeatureDefinition[] = FEATURES.map((f) =>
+      f.definition === 'ctl@1' ? { ...f, definition: 'ctl@2' } : f,
+    );
     expect(await syncFeatureRegistry(ch, ctl2)).toBe(1);
     const second = await stored();
     expect(second).toHaveLength(FEATURES.length + 1);
-    expect(second.filter((r) => r.column_name === 'ctl' && r.table_name === 'athlete_rolling_features').map((r) => r.definition))
-      .toEqual(['ctl@1', 'ctl@2']);
+    expect(
+      second
+        .filter((r) => r.column_name === 'ctl' && r.table_name === 'athlete_rolling_features')
+        .map((r) => r.definition),
+    ).toEqual(['ctl@1', 'ctl@2']);
   });
 });

@@ -93,13 +93,25 @@ describe('readFitActivity on a ride with a pause', () => {
 describe('readFitActivity mapping', () => {
   it('maps a running file to run, keeps a negative offset and leaves absent power null', () => {
     const run = encodeFitActivity({
-      sport: 'running', start, seconds: 120, utcOffsetMin: -240, serialNumber: 42,
-      heartRate: () => 150, speed: () => 3.2,
+      sport: 'running',
+      start,
+      seconds: 120,
+      utcOffsetMin: -240,
+      serialNumber: 42,
+      heartRate: () => 150,
+      speed: () => 3.2,
     });
     const { activity, samples } = readFitActivity(run, options);
     expect(activity).toMatchObject({
-      sport: 'run', utc_offset_min: -240, moving_time_s: 120, elapsed_time_s: 120, distance_m: 384,
-      avg_hr_bpm: 150, avg_power_w: null, elevation_gain_m: 0, device: 'garmin fr945',
+      sport: 'run',
+      utc_offset_min: -240,
+      moving_time_s: 120,
+      elapsed_time_s: 120,
+      distance_m: 384,
+      avg_hr_bpm: 150,
+      avg_power_w: null,
+      elevation_gain_m: 0,
+      device: 'garmin fr945',
     });
     expect(samples).toHaveLength(120);
     expect(samples[0]).toMatchObject({ power_w: null, altitude_m: null, hr_bpm: 150, speed_mps: 3.2 });
@@ -110,7 +122,9 @@ describe('readFitActivity mapping', () => {
       if (num !== ACTIVITY) return mesg;
       return { ...(mesg as ActivityMesg), localTimestamp: undefined };
     });
-    expect(readFitActivity(withoutLocalTime, { ...options, fallbackUtcOffsetMin: 60 }).activity.utc_offset_min).toBe(60);
+    expect(readFitActivity(withoutLocalTime, { ...options, fallbackUtcOffsetMin: 60 }).activity.utc_offset_min).toBe(
+      60,
+    );
     expect(readFitActivity(withoutLocalTime, options).activity.utc_offset_min).toBeNull();
   });
 
@@ -157,7 +171,11 @@ describe('readFitActivity: device quirks', () => {
 
   it('rounds the elapsed time up, so a record stamped in the last fraction of a second stays inside the activity', () => {
     // Records at 0..599 s; the device ends the session 598.4 s after its start (rounding to nearest gives 598).
-    const bytes = editSession(encodeFitActivity({ ...ride, pauseAt: undefined }), (s) => ({ ...s, totalElapsedTime: 598.4, totalTimerTime: 598.4 }));
+    const bytes = editSession(encodeFitActivity({ ...ride, pauseAt: undefined }), (s) => ({
+      ...s,
+      totalElapsedTime: 598.4,
+      totalTimerTime: 598.4,
+    }));
     const { activity, samples } = readFitActivity(bytes, options);
     expect(samples.at(-1)!.t_s).toBe(599);
     expect(activity.elapsed_time_s).toBe(599);
@@ -169,9 +187,21 @@ describe('readFitActivity: device quirks', () => {
   });
 
   it('stores no average power (or heart rate, or cadence) when the session says 0 and no record measured it', () => {
-    const run = encodeFitActivity({ sport: 'running', start, seconds: 120, utcOffsetMin: 0, serialNumber: 5, speed: () => 3 });
+    const run = encodeFitActivity({
+      sport: 'running',
+      start,
+      seconds: 120,
+      utcOffsetMin: 0,
+      serialNumber: 5,
+      speed: () => 3,
+    });
     const zeros = editSession(run, (s) => ({ ...s, avgPower: 0, maxPower: 0, avgHeartRate: 0, maxHeartRate: 0 }));
-    expect(readFitActivity(zeros, options).activity).toMatchObject({ avg_power_w: null, avg_hr_bpm: null, max_hr_bpm: null, avg_cadence: 85 });
+    expect(readFitActivity(zeros, options).activity).toMatchObject({
+      avg_power_w: null,
+      avg_hr_bpm: null,
+      max_hr_bpm: null,
+      avg_cadence: 85,
+    });
   });
 
   it('keeps an average of 0 W when the records did measure power (a ride coasted throughout)', () => {
@@ -183,8 +213,13 @@ describe('readFitActivity: device quirks', () => {
 describe('readFitActivities on a multisport file', () => {
   const bike: FitActivitySpec = { ...ride, pauseAt: undefined, seconds: 600 };
   const runLeg: FitActivitySpec = {
-    sport: 'running', start: new Date(start.getTime() + 660_000), seconds: 300, utcOffsetMin: 120, serialNumber: ride.serialNumber,
-    heartRate: () => 160, speed: () => 3.5,
+    sport: 'running',
+    start: new Date(start.getTime() + 660_000),
+    seconds: 300,
+    utcOffsetMin: 120,
+    serialNumber: ride.serialNumber,
+    heartRate: () => 160,
+    speed: () => 3.5,
   };
   const brick = encodeMultisportFit([bike, runLeg]);
 
@@ -195,7 +230,10 @@ describe('readFitActivities on a multisport file', () => {
     expect(readFitActivities(brick, options).map((l) => l.activity.activity_id)).toEqual([`${base}-s1`, `${base}-s2`]);
     expect(legs.map((l) => l.activity.sport)).toEqual(['ride', 'run']);
     expect(legs.map((l) => l.activity.start_time_utc)).toEqual(['2024-05-01 06:30:00', '2024-05-01 06:41:00']);
-    expect(legs.map((l) => [l.activity.moving_time_s, l.activity.elapsed_time_s])).toEqual([[600, 600], [300, 300]]);
+    expect(legs.map((l) => [l.activity.moving_time_s, l.activity.elapsed_time_s])).toEqual([
+      [600, 600],
+      [300, 300],
+    ]);
   });
 
   it('gives each leg its own records, timed from its own start', () => {
@@ -203,7 +241,11 @@ describe('readFitActivities on a multisport file', () => {
     expect(first!.samples).toHaveLength(600);
     expect(second!.samples).toHaveLength(300);
     expect([second!.samples[0]!.t_s, second!.samples.at(-1)!.t_s]).toEqual([0, 299]);
-    expect(second!.samples.every((s) => s.hr_bpm === 160 && s.power_w === null && s.activity_id === second!.activity.activity_id)).toBe(true);
+    expect(
+      second!.samples.every(
+        (s) => s.hr_bpm === 160 && s.power_w === null && s.activity_id === second!.activity.activity_id,
+      ),
+    ).toBe(true);
   });
 
   it('refuses to read a multisport file as one activity', () => {

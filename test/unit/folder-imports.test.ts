@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../lib/project-root.js';
 
 const SKIPPED = new Set(['node_modules', '.tools', '.git', 'data', 'dist']);
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'";]*?from\s+['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^'";]*?from\s+['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -64,13 +65,23 @@ describe('folder imports', () => {
   it('form no cycle: no folder imports another that imports it back', () => {
     const graph = folderGraph(sourceFiles(projectRoot));
     const described = cycles(graph).map((cycle) =>
-      cycle.slice(1).map((to, i) => `${cycle[i]} → ${to} (${graph.get(cycle[i]!)!.get(to)})`).join(', '));
+      cycle
+        .slice(1)
+        .map((to, i) => `${cycle[i]} → ${to} (${graph.get(cycle[i]!)!.get(to)})`)
+        .join(', '),
+    );
     expect(described).toEqual([]);
   });
 
   it('finds a cycle when there is one', () => {
     const graph = new Map([
-      ['ingest', new Map([['generator', 'ingest/synthetic.ts'], ['shared', 'ingest/validate.ts']])],
+      [
+        'ingest',
+        new Map([
+          ['generator', 'ingest/synthetic.ts'],
+          ['shared', 'ingest/validate.ts'],
+        ]),
+      ],
       ['generator', new Map([['ingest', 'generator/activity.ts']])],
     ]);
     expect(cycles(graph)).toEqual([['generator', 'ingest', 'generator']]);

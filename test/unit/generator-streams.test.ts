@@ -47,7 +47,14 @@ function pickActivities(): { plans: StreamPlan[]; summaries: Map<string, Summary
     (p) => !p.has_hr,
     (p, s) => s.sport === 'other',
   ];
-  for (const athlete of generatePopulation({ seed: 11, athletes: 12, days: 90, endDate: '2024-05-31', streamShare: 1, dirtyShare: 0 })) {
+  for (const athlete of generatePopulation({
+    seed: 11,
+    athletes: 12,
+    days: 90,
+    endDate: '2024-05-31',
+    streamShare: 1,
+    dirtyShare: 0,
+  })) {
     const byId = new Map(athlete.activities.map((a) => [a.activity_id, a as unknown as Summary]));
     for (const plan of athlete.streamPlans) {
       const summary = byId.get(plan.activity_id);
@@ -100,7 +107,12 @@ describe('stream synthesis in ClickHouse', () => {
   const { plans, summaries } = pickActivities();
   /** A copy of the first plan carrying both kinds of dirty sample. */
   const withHr = plans.find((p) => p.has_hr)!;
-  const glitchy: StreamPlan = { ...withHr, activity_id: `${withHr.activity_id}-glitchy`, hr_glitch_at: 100, outside_sample: true };
+  const glitchy: StreamPlan = {
+    ...withHr,
+    activity_id: `${withHr.activity_id}-glitchy`,
+    hr_glitch_at: 100,
+    outside_sample: true,
+  };
   /** Flat, one hour, hard intervals, strong drift: the shape terms show clearly. */
   const ride = plans.find((p) => p.has_power && p.has_hr)!;
   const shaped: StreamPlan = {
@@ -130,7 +142,10 @@ describe('stream synthesis in ClickHouse', () => {
   it('writes one sample per moving second, leaves the stop out, and reports the rows written', async () => {
     const expected = batch.reduce((n, p) => n + p.moving_s, 0) + 1; // + the glitchy plan's outside sample
     expect(written).toBe(expected);
-    const [staged] = await rows<{ n: string }>(ch, `SELECT count() AS n FROM ${ch.db}.stream_staging WHERE batch_id = 'b1'`);
+    const [staged] = await rows<{ n: string }>(
+      ch,
+      `SELECT count() AS n FROM ${ch.db}.stream_staging WHERE batch_id = 'b1'`,
+    );
     expect(Number(staged?.n)).toBe(expected);
     for (const plan of plans) {
       const s = stats.get(plan.activity_id)!;
@@ -182,7 +197,10 @@ describe('stream synthesis in ClickHouse', () => {
   });
 
   it('drops the batch plans once synthesized', async () => {
-    const [left] = await rows<{ n: string }>(ch, `SELECT count() AS n FROM ${ch.db}.generator_stream_plans WHERE batch_id = 'b1'`);
+    const [left] = await rows<{ n: string }>(
+      ch,
+      `SELECT count() AS n FROM ${ch.db}.generator_stream_plans WHERE batch_id = 'b1'`,
+    );
     expect(Number(left?.n)).toBe(0);
   });
 
@@ -204,9 +222,13 @@ describe('stream synthesis in ClickHouse', () => {
 describe('stream synthesis across a whole population sample', () => {
   it('matches every summary within 2 % (HR, power, distance) and writes nothing for an empty batch', async () => {
     const ch = await freshDatabase();
-    const athletes = [...generatePopulation({ seed: 5, athletes: 6, days: 60, endDate: '2024-09-30', streamShare: 0.3 })];
+    const athletes = [
+      ...generatePopulation({ seed: 5, athletes: 6, days: 60, endDate: '2024-09-30', streamShare: 0.3 }),
+    ];
     const plans = athletes.flatMap((a) => a.streamPlans);
-    const summaries = new Map(athletes.flatMap((a) => a.activities).map((a) => [a.activity_id, a as unknown as Summary]));
+    const summaries = new Map(
+      athletes.flatMap((a) => a.activities).map((a) => [a.activity_id, a as unknown as Summary]),
+    );
     expect(plans.length).toBeGreaterThan(30);
     await insertStreamPlans(ch, 'all', plans);
     const written = await synthesizeStreams(ch, 'all');
@@ -218,7 +240,8 @@ describe('stream synthesis across a whole population sample', () => {
       const summary = summaries.get(plan.activity_id)!;
       expect(Number(s.inside)).toBe(summary.moving_time_s);
       if (summary.avg_hr_bpm !== null) worst.hr = Math.max(worst.hr, relativeError(s.avg_hr!, summary.avg_hr_bpm));
-      if (summary.avg_power_w !== null) worst.power = Math.max(worst.power, relativeError(s.avg_power!, summary.avg_power_w));
+      if (summary.avg_power_w !== null)
+        worst.power = Math.max(worst.power, relativeError(s.avg_power!, summary.avg_power_w));
       worst.distance = Math.max(worst.distance, relativeError(s.sum_speed, summary.distance_m));
     }
     expect(worst.hr).toBeLessThan(0.02);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DIRTY_KINDS, generatePopulation, type GeneratedAthlete, type PopulationOptions } from '../../generator/index.js';
+import {
+  DIRTY_KINDS,
+  generatePopulation,
+  type GeneratedAthlete,
+  type PopulationOptions,
+} from '../../generator/index.js';
 import type { ActivityRow, AthleteRow, ThresholdRow } from '../../shared/records.js';
 import { LIMITS, SPORTS } from '../../shared/records.js';
 
@@ -9,8 +14,10 @@ function generate(options: Partial<PopulationOptions> = {}): GeneratedAthlete[] 
   return [...generatePopulation({ ...BASE, ...options })];
 }
 
-const isClean = (a: Record<string, unknown>): boolean => typeof a.activity_id === 'string' && !a.activity_id.includes('-dirty-');
-const cleanActivities = (athlete: GeneratedAthlete): ActivityRow[] => athlete.activities.filter(isClean) as unknown as ActivityRow[];
+const isClean = (a: Record<string, unknown>): boolean =>
+  typeof a.activity_id === 'string' && !a.activity_id.includes('-dirty-');
+const cleanActivities = (athlete: GeneratedAthlete): ActivityRow[] =>
+  athlete.activities.filter(isClean) as unknown as ActivityRow[];
 
 /** A year of a mid-size population, shared by the plausibility checks (about 20 k activities). */
 const year = generate({ seed: 7, athletes: 80, days: 365, endDate: '2024-12-31', streamShare: 0.05 });
@@ -48,12 +55,34 @@ describe('generator: record shape', () => {
   const athletes = generate();
   const keys = (o: object) => Object.keys(o).sort();
   const activityKeys = keys({
-    activity_id: 0, athlete_id: 0, sport: 0, start_time_utc: 0, utc_offset_min: 0, distance_m: 0, moving_time_s: 0, elapsed_time_s: 0,
-    elevation_gain_m: 0, avg_hr_bpm: 0, max_hr_bpm: 0, avg_power_w: 0, avg_cadence: 0, device: 0, source: 0,
+    activity_id: 0,
+    athlete_id: 0,
+    sport: 0,
+    start_time_utc: 0,
+    utc_offset_min: 0,
+    distance_m: 0,
+    moving_time_s: 0,
+    elapsed_time_s: 0,
+    elevation_gain_m: 0,
+    avg_hr_bpm: 0,
+    max_hr_bpm: 0,
+    avg_power_w: 0,
+    avg_cadence: 0,
+    device: 0,
+    source: 0,
   } satisfies Record<keyof ActivityRow, 0>);
-  const athleteKeys = keys({ athlete_id: 0, name: 0, sex: 0, birth_year: 0, time_zone: 0 } satisfies Record<keyof AthleteRow, 0>);
+  const athleteKeys = keys({ athlete_id: 0, name: 0, sex: 0, birth_year: 0, time_zone: 0 } satisfies Record<
+    keyof AthleteRow,
+    0
+  >);
   const thresholdKeys = keys({
-    athlete_id: 0, effective_from: 0, ftp_w: 0, lthr_bpm: 0, max_hr_bpm: 0, resting_hr_bpm: 0, threshold_pace_s_per_km: 0,
+    athlete_id: 0,
+    effective_from: 0,
+    ftp_w: 0,
+    lthr_bpm: 0,
+    max_hr_bpm: 0,
+    resting_hr_bpm: 0,
+    threshold_pace_s_per_km: 0,
   } satisfies Record<keyof ThresholdRow, 0>);
 
   it('uses exactly the field names of the row types, ids like a0001 and a0001-000123', () => {
@@ -113,7 +142,9 @@ describe('generator: training', () => {
       const weekly = weeklyHours(cleanActivities(athlete));
       for (let w = 4; w < weekly.length - 4; w++) {
         weeks++;
-        const around = (weekly.slice(w - 4, w).reduce((a, b) => a + b, 0) + weekly.slice(w + 1, w + 5).reduce((a, b) => a + b, 0)) / 8;
+        const around =
+          (weekly.slice(w - 4, w).reduce((a, b) => a + b, 0) + weekly.slice(w + 1, w + 5).reduce((a, b) => a + b, 0)) /
+          8;
         if (weekly[w]! < 0.7 * around) recoveryLike++;
       }
     }
@@ -132,18 +163,31 @@ describe('generator: physiology', () => {
       const load = loadByDate(cleanActivities(athlete), lthr);
       const settled = localDate(cleanActivities(athlete)[0]!) <= '2024-01-02' ? '2024-04-15' : '9999'; // CTL from 0 needs ~100 days
       const comparable = cleanActivities(athlete).filter(
-        (a) => localDate(a) >= settled && a.sport === 'run' && a.avg_hr_bpm !== null && a.elevation_gain_m / (a.distance_m / 1000) < 5 &&
-          Math.abs(a.avg_hr_bpm / lthr - 0.88) < 0.05 && a.moving_time_s < 5400,
+        (a) =>
+          localDate(a) >= settled &&
+          a.sport === 'run' &&
+          a.avg_hr_bpm !== null &&
+          a.elevation_gain_m / (a.distance_m / 1000) < 5 &&
+          Math.abs(a.avg_hr_bpm / lthr - 0.88) < 0.05 &&
+          a.moving_time_s < 5400,
       );
       if (comparable.length < 10) continue;
-      const own = comparable.map((a) => ({ speed: a.distance_m / a.moving_time_s, hr: a.avg_hr_bpm! / lthr, ...load.get(localDate(a))! }));
+      const own = comparable.map((a) => ({
+        speed: a.distance_m / a.moving_time_s,
+        hr: a.avg_hr_bpm! / lthr,
+        ...load.get(localDate(a))!,
+      }));
       const mean = (f: (p: (typeof own)[number]) => number) => own.reduce((s, p) => s + f(p), 0) / own.length;
       const [speed, hr, ctl, tsb] = [mean((p) => p.speed), mean((p) => p.hr), mean((p) => p.ctl), mean((p) => p.tsb)];
-      for (const p of own) points.push({ speed: p.speed / speed - 1, hr: p.hr - hr, ctl: p.ctl - ctl, tsb: p.tsb - tsb });
+      for (const p of own)
+        points.push({ speed: p.speed / speed - 1, hr: p.hr - hr, ctl: p.ctl - ctl, tsb: p.tsb - tsb });
     }
     expect(points.length).toBeGreaterThan(150);
     // effort (HR / LTHR) is a predictor too, so CTL and TSB are compared at equal effort
-    const [perCtl, perTsb, perHr] = regress(points.map((p) => [p.ctl, p.tsb, p.hr]), points.map((p) => p.speed));
+    const [perCtl, perTsb, perHr] = regress(
+      points.map((p) => [p.ctl, p.tsb, p.hr]),
+      points.map((p) => p.speed),
+    );
     expect(perHr).toBeGreaterThan(0);
     expect(perCtl).toBeGreaterThan(0.001); // > 0.1 % faster per CTL point
     expect(perTsb).toBeGreaterThan(0.0005);
@@ -154,11 +198,18 @@ describe('generator: physiology', () => {
       const ftp = athlete.thresholds[0]!.ftp_w;
       const lthr = Number(athlete.thresholds[0]!.lthr_bpm);
       if (typeof ftp !== 'number') return [];
-      const rides = cleanActivities(athlete).filter((a) => a.avg_power_w !== null && a.avg_hr_bpm !== null && Math.abs(a.avg_hr_bpm / lthr - 0.85) < 0.03);
+      const rides = cleanActivities(athlete).filter(
+        (a) => a.avg_power_w !== null && a.avg_hr_bpm !== null && Math.abs(a.avg_hr_bpm / lthr - 0.85) < 0.03,
+      );
       return rides.length < 5 ? [] : [{ ftp, power: rides.reduce((s, a) => s + a.avg_power_w!, 0) / rides.length }];
     });
     expect(points.length).toBeGreaterThan(10);
-    expect(correlation(points.map((p) => p.ftp), points.map((p) => p.power))).toBeGreaterThan(0.6);
+    expect(
+      correlation(
+        points.map((p) => p.ftp),
+        points.map((p) => p.power),
+      ),
+    ).toBeGreaterThan(0.6);
   });
 
   it('makes hilly runs slower per km than flat runs of the same athlete', () => {
@@ -166,7 +217,9 @@ describe('generator: physiology', () => {
     let compared = 0;
     for (const athlete of year) {
       const lthr = Number(athlete.thresholds[0]!.lthr_bpm);
-      const runs = cleanActivities(athlete).filter((a) => a.sport === 'run' && a.avg_hr_bpm !== null && Math.abs(a.avg_hr_bpm / lthr - 0.88) < 0.05);
+      const runs = cleanActivities(athlete).filter(
+        (a) => a.sport === 'run' && a.avg_hr_bpm !== null && Math.abs(a.avg_hr_bpm / lthr - 0.88) < 0.05,
+      );
       const climb = (a: ActivityRow) => a.elevation_gain_m / (a.distance_m / 1000);
       const flat = runs.filter((a) => climb(a) < 4);
       const hilly = runs.filter((a) => climb(a) > 12);
@@ -184,7 +237,11 @@ describe('generator: physiology', () => {
     for (const athlete of year) {
       const lthr = Number(athlete.thresholds[0]!.lthr_bpm);
       const rides = cleanActivities(athlete).filter(
-        (a) => a.sport === 'ride' && a.avg_hr_bpm !== null && Math.abs(a.avg_hr_bpm / lthr - 0.82) < 0.04 && a.elevation_gain_m / (a.distance_m / 1000) < 4,
+        (a) =>
+          a.sport === 'ride' &&
+          a.avg_hr_bpm !== null &&
+          Math.abs(a.avg_hr_bpm / lthr - 0.82) < 0.04 &&
+          a.elevation_gain_m / (a.distance_m / 1000) < 4,
       );
       const short = rides.filter((a) => a.moving_time_s < 5400);
       const long = rides.filter((a) => a.moving_time_s > 3 * 3600);
@@ -200,7 +257,12 @@ describe('generator: physiology', () => {
     const retested = year.filter((a) => a.thresholds.length > 1);
     expect(retested.length).toBeGreaterThan(year.length * 0.3);
     expect(retested.length).toBeLessThan(year.length);
-    const changed = retested.filter((a) => a.thresholds.some((t) => t.ftp_w !== a.thresholds[0]!.ftp_w || t.threshold_pace_s_per_km !== a.thresholds[0]!.threshold_pace_s_per_km));
+    const changed = retested.filter((a) =>
+      a.thresholds.some(
+        (t) =>
+          t.ftp_w !== a.thresholds[0]!.ftp_w || t.threshold_pace_s_per_km !== a.thresholds[0]!.threshold_pace_s_per_km,
+      ),
+    );
     expect(changed.length).toBeGreaterThan(retested.length * 0.8);
     for (const athlete of retested) {
       const dates = athlete.thresholds.map((t) => String(t.effective_from));
@@ -209,7 +271,8 @@ describe('generator: physiology', () => {
       for (const gap of gaps) expect(gap >= 42 && gap <= 84).toBe(true);
     }
     // the initial row is on the athlete's first day
-    for (const athlete of year) expect(String(athlete.thresholds[0]!.effective_from) <= localDate(cleanActivities(athlete)[0]!)).toBe(true);
+    for (const athlete of year)
+      expect(String(athlete.thresholds[0]!.effective_from) <= localDate(cleanActivities(athlete)[0]!)).toBe(true);
   });
 
   it('leaves sensors out: swims have no power, some athletes no power meter, some days no HR strap', () => {
@@ -217,10 +280,20 @@ describe('generator: physiology', () => {
     const swims = all.filter((a) => a.sport === 'swim');
     expect(swims.length).toBeGreaterThan(0);
     expect(swims.every((a) => a.avg_power_w === null)).toBe(true);
-    expect(year.flatMap((a) => a.streamPlans).filter((p) => p.activity_id.length > 0 && swims.some((s) => s.activity_id === p.activity_id)).every((p) => !p.has_power)).toBe(true);
+    expect(
+      year
+        .flatMap((a) => a.streamPlans)
+        .filter((p) => p.activity_id.length > 0 && swims.some((s) => s.activity_id === p.activity_id))
+        .every((p) => !p.has_power),
+    ).toBe(true);
     const noPowerMeter = year.filter((a) => a.thresholds[0]!.ftp_w === null);
     expect(noPowerMeter.length).toBeGreaterThan(0);
-    for (const athlete of noPowerMeter) expect(cleanActivities(athlete).filter((a) => a.sport === 'ride').every((a) => a.avg_power_w === null)).toBe(true);
+    for (const athlete of noPowerMeter)
+      expect(
+        cleanActivities(athlete)
+          .filter((a) => a.sport === 'ride')
+          .every((a) => a.avg_power_w === null),
+      ).toBe(true);
     const ridesOrRuns = all.filter((a) => a.sport === 'ride' || a.sport === 'run');
     const withoutHr = ridesOrRuns.filter((a) => a.avg_hr_bpm === null).length / ridesOrRuns.length;
     expect(withoutHr).toBeGreaterThan(0.02);
@@ -228,14 +301,21 @@ describe('generator: physiology', () => {
   });
 
   it('keeps clean values within the limits ingestion checks', () => {
-    const outOfLimits = year.flatMap(cleanActivities).filter(
-      (a) =>
-        !(a.moving_time_s > 0 && a.moving_time_s <= a.elapsed_time_s) ||
-        (a.avg_hr_bpm !== null && !(a.avg_hr_bpm > LIMITS.minHeartRate && a.max_hr_bpm! >= a.avg_hr_bpm && a.max_hr_bpm! < LIMITS.maxHeartRate)) ||
-        (a.avg_power_w !== null && !(a.avg_power_w > 0 && a.avg_power_w < LIMITS.maxPower)) ||
-        !(a.distance_m / a.moving_time_s < LIMITS.maxSpeed[a.sport] * 0.6) ||
-        !(a.start_time_utc < '2025-01-02'),
-    );
+    const outOfLimits = year
+      .flatMap(cleanActivities)
+      .filter(
+        (a) =>
+          !(a.moving_time_s > 0 && a.moving_time_s <= a.elapsed_time_s) ||
+          (a.avg_hr_bpm !== null &&
+            !(
+              a.avg_hr_bpm > LIMITS.minHeartRate &&
+              a.max_hr_bpm! >= a.avg_hr_bpm &&
+              a.max_hr_bpm! < LIMITS.maxHeartRate
+            )) ||
+          (a.avg_power_w !== null && !(a.avg_power_w > 0 && a.avg_power_w < LIMITS.maxPower)) ||
+          !(a.distance_m / a.moving_time_s < LIMITS.maxSpeed[a.sport] * 0.6) ||
+          !(a.start_time_utc < '2025-01-02'),
+      );
     expect(outOfLimits).toEqual([]);
   });
 });
@@ -265,16 +345,20 @@ describe('generator: streams and dirty records', () => {
     const all = year.flatMap((a) => a.activities);
     const clean = all.filter(isClean);
     const dirty = all.filter((a) => !isClean(a));
-    const kindOf = (a: Record<string, unknown>) => (a.activity_id === undefined ? 'missing_activity_id' : String(a.activity_id).split('-dirty-')[1]);
+    const kindOf = (a: Record<string, unknown>) =>
+      a.activity_id === undefined ? 'missing_activity_id' : String(a.activity_id).split('-dirty-')[1];
     expect(new Set(dirty.map(kindOf))).toEqual(new Set(DIRTY_KINDS));
     expect(dirty.length).toBeGreaterThanOrEqual(DIRTY_KINDS.length);
     expect(dirty.length).toBeLessThan(DIRTY_KINDS.length + clean.length * 0.006);
     const cleanIds = new Set(clean.map((a) => a.activity_id));
-    for (const d of dirty.filter((a) => a.activity_id !== undefined)) expect(cleanIds.has(String(d.activity_id).split('-dirty-')[0])).toBe(true);
+    for (const d of dirty.filter((a) => a.activity_id !== undefined))
+      expect(cleanIds.has(String(d.activity_id).split('-dirty-')[0])).toBe(true);
     const byKind = Object.fromEntries(dirty.map((d) => [kindOf(d), d]));
     expect(byKind.hr_300!.avg_hr_bpm).toBe(300);
     expect(byKind.power_4000!.avg_power_w).toBe(4000);
-    expect(Number(byKind.moving_exceeds_elapsed!.moving_time_s)).toBeGreaterThan(Number(byKind.moving_exceeds_elapsed!.elapsed_time_s));
+    expect(Number(byKind.moving_exceeds_elapsed!.moving_time_s)).toBeGreaterThan(
+      Number(byKind.moving_exceeds_elapsed!.elapsed_time_s),
+    );
     expect(byKind.zero_duration!.moving_time_s).toBe(0);
     expect(byKind.unknown_sport!.sport).toBe('kayak');
     expect(String(byKind.future_start!.start_time_utc)).toMatch(/^2099-/);
@@ -288,12 +372,18 @@ describe('generator: streams and dirty records', () => {
     const activities = small.flatMap((a) => a.activities);
     expect(activities.filter(isClean).length).toBeGreaterThanOrEqual(300);
     expect(activities.filter((a) => !isClean(a)).length).toBeGreaterThanOrEqual(DIRTY_KINDS.length);
-    expect(generate({ dirtyShare: 0 }).flatMap((a) => a.activities).every(isClean)).toBe(true);
+    expect(
+      generate({ dirtyShare: 0 })
+        .flatMap((a) => a.activities)
+        .every(isClean),
+    ).toBe(true);
   });
 });
 
 function localDate(a: ActivityRow): string {
-  return new Date(Date.parse(`${a.start_time_utc.replace(' ', 'T')}Z`) + a.utc_offset_min * 60_000).toISOString().slice(0, 10);
+  return new Date(Date.parse(`${a.start_time_utc.replace(' ', 'T')}Z`) + a.utc_offset_min * 60_000)
+    .toISOString()
+    .slice(0, 10);
 }
 
 function meanSpeed(activities: ActivityRow[]): number {

@@ -12,18 +12,41 @@ async function restrictedImports(file: string, code: string): Promise<string[]> 
 }
 
 describe('lint rules', () => {
-  it('forbid every Node built-in in workflow code, from Node\'s own list', async () => {
+  it("forbid every Node built-in in workflow code, from Node's own list", async () => {
     for (const module of ['node:readline', 'node:timers/promises', 'fs/promises', 'node:dns', 'vm', 'node:sqlite']) {
-      expect(await restrictedImports('workflows/index.ts', `import x from '${module}';\nexport const y = x;\n`), module).not.toEqual([]);
+      expect(
+        await restrictedImports('workflows/index.ts', `import x from '${module}';\nexport const y = x;\n`),
+        module,
+      ).not.toEqual([]);
     }
-    expect(await restrictedImports('workflows/index.ts', `import { sleep } from '@temporalio/workflow';\nexport const y = sleep;\n`)).toEqual([]);
+    expect(
+      await restrictedImports(
+        'workflows/index.ts',
+        `import { sleep } from '@temporalio/workflow';\nexport const y = sleep;\n`,
+      ),
+    ).toEqual([]);
   });
 
   it('keep the registrar free of worker, activity and ClickHouse code', async () => {
-    for (const module of ['../clickhouse/client.js', '../activities/index.js', '../workers/worker.js', '@temporalio/worker', '../config/env.js', '../infra/temporal-connection.js']) {
-      expect(await restrictedImports('schedules/apply.ts', `import * as x from '${module}';\nexport const y = x;\n`), module).not.toEqual([]);
+    for (const module of [
+      '../clickhouse/client.js',
+      '../activities/index.js',
+      '../workers/worker.js',
+      '@temporalio/worker',
+      '../config/env.js',
+      '../infra/temporal-connection.js',
+    ]) {
+      expect(
+        await restrictedImports('schedules/apply.ts', `import * as x from '${module}';\nexport const y = x;\n`),
+        module,
+      ).not.toEqual([]);
     }
-    expect(await restrictedImports('schedules/apply.ts', `import { loadTemporalConfig } from '../../config/temporal.js';\nexport const y = loadTemporalConfig;\n`)).toEqual([]);
+    expect(
+      await restrictedImports(
+        'schedules/apply.ts',
+        `import { loadTemporalConfig } from '../../config/temporal.js';\nexport const y = loadTemporalConfig;\n`,
+      ),
+    ).toEqual([]);
   });
 
   it('let workflows import values from shared/ only, and hold shared/ to the same rules', async () => {

@@ -41,7 +41,8 @@ describe('trainer: fits known functions', () => {
     const progress: TrainProgress[] = [];
     train(product, undefined, { ...FAST, subsample: 1, colsampleByTree: 0.5 }, (p) => progress.push(p));
     expect(progress.map((p) => p.iteration)).toEqual(Array.from({ length: FAST.nTrees }, (_, i) => i + 1));
-    for (let i = 1; i < progress.length; i++) expect(progress[i]!.trainRmse).toBeLessThanOrEqual(progress[i - 1]!.trainRmse);
+    for (let i = 1; i < progress.length; i++)
+      expect(progress[i]!.trainRmse).toBeLessThanOrEqual(progress[i - 1]!.trainRmse);
   });
 
   it('reports the same training loss as predict() gives on the raw features', () => {
@@ -120,7 +121,9 @@ describe('trainer: determinism and limits', () => {
       return 10 * (x[0]! || 0) * (x[1]! || 0) + noise(rng, 1);
     });
     const params = { nTrees: 8, colsampleByTree: 0.7, subsample: 0.8 };
-    expect(train(big, undefined, { ...params, threads: 2 }).trees).toEqual(train(big, undefined, { ...params, threads: 1 }).trees);
+    expect(train(big, undefined, { ...params, threads: 2 }).trees).toEqual(
+      train(big, undefined, { ...params, threads: 1 }).trees,
+    );
   });
 
   it('respects maxDepth, maxLeaves and minChildWeight', () => {
@@ -154,8 +157,11 @@ describe('trainer: early stopping', () => {
       return 0.5 * x[0]! + noise(rng, 4);
     });
     const progress: TrainProgress[] = [];
-    const model = train(rows(d, 0, 3000), rows(d, 3000, 4000), { nTrees: 500, learningRate: 0.3, earlyStoppingRounds: 10 }, (p) =>
-      progress.push(p),
+    const model = train(
+      rows(d, 0, 3000),
+      rows(d, 3000, 4000),
+      { nTrees: 500, learningRate: 0.3, earlyStoppingRounds: 10 },
+      (p) => progress.push(p),
     );
     expect(progress.length).toBeLessThan(500);
     expect(model.bestIteration).toBe(progress.length - 10);
@@ -181,12 +187,18 @@ describe('trainer: bad input', () => {
   });
 
   it('rejects malformed matrices and labels', () => {
-    expect(() => train({ ...steps, nFeatures: 4 }, undefined)).toThrow(/features hold 30000 values, expected nRows × nFeatures = 24000/);
+    expect(() => train({ ...steps, nFeatures: 4 }, undefined)).toThrow(
+      /features hold 30000 values, expected nRows × nFeatures = 24000/,
+    );
     const labels = Float64Array.from(steps.labels);
     labels[3] = NaN;
     expect(() => train({ ...steps, labels }, undefined)).toThrow(/label of row 3 is not a finite number/);
-    expect(() => train(steps, rows(product, 0, 10))).toThrow(/Invalid validation set: has 4 features, the training set 5/);
-    expect(() => predict(train(steps, undefined, { nTrees: 1 }), new Float32Array(7), 2)).toThrow(/expected nRows \(2\) × nFeatures \(5\)/);
+    expect(() => train(steps, rows(product, 0, 10))).toThrow(
+      /Invalid validation set: has 4 features, the training set 5/,
+    );
+    expect(() => predict(train(steps, undefined, { nTrees: 1 }), new Float32Array(7), 2)).toThrow(
+      /expected nRows \(2\) × nFeatures \(5\)/,
+    );
   });
 
   it('exports the documented defaults', () => {

@@ -34,7 +34,10 @@ let bytes: Uint8Array;
 
 beforeAll(async () => {
   model = train(trainRows, validRows, { nTrees: 120, maxDepth: 6, learningRate: 0.15, earlyStoppingRounds: 20 });
-  bytes = toOnnx(model, { inputName: 'x', featureNames: ['distance_km', 'speed', 'elevation', 'hour', 'noise', 'flag'] });
+  bytes = toOnnx(model, {
+    inputName: 'x',
+    featureNames: ['distance_km', 'speed', 'elevation', 'hour', 'noise', 'flag'],
+  });
   scorer = await OnnxScorer.create(bytes, { threads: 1 });
 });
 
@@ -63,7 +66,9 @@ describe('ONNX export', () => {
   });
 
   it('uses both missing directions and a missing-only split, so parity below covers them', () => {
-    const splits = model.trees.flatMap((t) => [...t.feature.keys()].filter((i) => t.feature[i]! >= 0).map((i) => ({ t, i })));
+    const splits = model.trees.flatMap((t) =>
+      [...t.feature.keys()].filter((i) => t.feature[i]! >= 0).map((i) => ({ t, i })),
+    );
     expect(splits.some(({ t, i }) => t.missingLeft[i] === 1)).toBe(true);
     expect(splits.some(({ t, i }) => t.missingLeft[i] === 0)).toBe(true);
     expect(splits.some(({ t, i }) => t.threshold[i] === Infinity)).toBe(true);
@@ -77,13 +82,16 @@ describe('ONNX export', () => {
     const actual = await scorer.score(test.features, test.nRows, 700); // several chunks, the last one short
     expect(actual).toHaveLength(test.nRows);
     let worst = 0;
-    for (let r = 0; r < test.nRows; r++) worst = Math.max(worst, Math.abs(actual[r]! - expected[r]!) / Math.abs(expected[r]!));
+    for (let r = 0; r < test.nRows; r++)
+      worst = Math.max(worst, Math.abs(actual[r]! - expected[r]!) / Math.abs(expected[r]!));
     expect(worst).toBeLessThan(1e-4);
   });
 
   it('exports trees that are a single leaf (nothing to split on)', async () => {
     const features = Float32Array.from({ length: 40 }, (_, i) => i);
-    const constant = train({ features, labels: new Float64Array(20).fill(5), nRows: 20, nFeatures: 2 }, undefined, { nTrees: 3 });
+    const constant = train({ features, labels: new Float64Array(20).fill(5), nRows: 20, nFeatures: 2 }, undefined, {
+      nTrees: 3,
+    });
     expect(constant.trees.every((t) => t.feature.length === 1)).toBe(true);
     const leafScorer = await OnnxScorer.create(toOnnx(constant));
     expect([...(await leafScorer.score(features, 20))]).toEqual(new Array(20).fill(5));

@@ -46,7 +46,10 @@ async function moreArgumentStatements(): Promise<Record<string, Record<string, s
       'inputRowsSql.planned': inputs.inputRowsSql(db, modelInput, inputs.plannedActivityLabels(db)),
     },
     'ml/training-set/build': {
-      insertTrainingRows: build.insertTrainingRows(db, inputs.inputRowsSql(db, modelInput, inputs.completedActivityLabels(db))),
+      insertTrainingRows: build.insertTrainingRows(
+        db,
+        inputs.inputRowsSql(db, modelInput, inputs.completedActivityLabels(db)),
+      ),
     },
   };
 }
@@ -55,7 +58,11 @@ async function moreArgumentStatements(): Promise<Record<string, Record<string, s
 async function allStatements(): Promise<Map<string, Record<string, string>>> {
   const statements = new Map<string, Record<string, string>>();
   for (const file of sqlModules(projectRoot).sort()) {
-    const module = path.relative(projectRoot, file).replace(/\.sql\.ts$/, '').split(path.sep).join('/');
+    const module = path
+      .relative(projectRoot, file)
+      .replace(/\.sql\.ts$/, '')
+      .split(path.sep)
+      .join('/');
     const exports = (await import(file)) as Record<string, unknown>;
     const built: Record<string, string> = {};
     for (const [name, value] of Object.entries(exports)) {
@@ -102,22 +109,39 @@ const FEATURE_STATEMENTS: Record<FeatureTable, [module: string, name: string]> =
 };
 const VERSIONS_FILE = path.join(SNAPSHOTS, 'feature-versions.json');
 
-interface FeatureVersions { sqlSha256: string; definitions: string[] }
+interface FeatureVersions {
+  sqlSha256: string;
+  definitions: string[];
+}
 
 function currentFeatureVersions(): Record<string, FeatureVersions> {
-  return Object.fromEntries(FEATURE_VIEWS.map((view) => {
-    const [module, name] = FEATURE_STATEMENTS[view.table];
-    const sql = asFile(statements.get(module)![name]!);
-    return [view.table, { sqlSha256: createHash('sha256').update(sql).digest('hex'), definitions: view.columns.map((c) => c.definition) }];
-  }));
+  return Object.fromEntries(
+    FEATURE_VIEWS.map((view) => {
+      const [module, name] = FEATURE_STATEMENTS[view.table];
+      const sql = asFile(statements.get(module)![name]!);
+      return [
+        view.table,
+        {
+          sqlSha256: createHash('sha256').update(sql).digest('hex'),
+          definitions: view.columns.map((c) => c.definition),
+        },
+      ];
+    }),
+  );
 }
 
 /** Tables whose statement changed while their definitions stayed as committed. */
 function unbumped(committed: Record<string, FeatureVersions>, current: Record<string, FeatureVersions>): string[] {
   return Object.entries(current)
-    .filter(([table, now]) => committed[table] && committed[table].sqlSha256 !== now.sqlSha256
-      && JSON.stringify(committed[table].definitions) === JSON.stringify(now.definitions))
-    .map(([table]) => `${table}: its SQL changed but no definition version did; bump the @version of the changed features`);
+    .filter(
+      ([table, now]) =>
+        committed[table] &&
+        committed[table].sqlSha256 !== now.sqlSha256 &&
+        JSON.stringify(committed[table].definitions) === JSON.stringify(now.definitions),
+    )
+    .map(
+      ([table]) => `${table}: its SQL changed but no definition version did; bump the @version of the changed features`,
+    );
 }
 
 describe('feature definition versions', () => {
@@ -131,7 +155,9 @@ describe('feature definition versions', () => {
 
   it('a changed statement with unchanged versions is caught; with a bumped version it is not', () => {
     const before = { athlete_daily_features: { sqlSha256: 'a', definitions: ['daily_load@1'] } };
-    expect(unbumped(before, { athlete_daily_features: { sqlSha256: 'b', definitions: ['daily_load@1'] } })).toHaveLength(1);
+    expect(
+      unbumped(before, { athlete_daily_features: { sqlSha256: 'b', definitions: ['daily_load@1'] } }),
+    ).toHaveLength(1);
     expect(unbumped(before, { athlete_daily_features: { sqlSha256: 'b', definitions: ['daily_load@2'] } })).toEqual([]);
   });
 });

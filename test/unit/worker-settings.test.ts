@@ -10,7 +10,7 @@ import { workflowBundlePath, workflowSource, workflowsPath } from '../../workers
 
 const staleBundle = () => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'afs-bundle-')), 'workflow-bundle.js');
-  fs.writeFileSync(file, '// a bundle built from yesterday\'s workflows\n');
+  fs.writeFileSync(file, "// a bundle built from yesterday's workflows\n");
   return file;
 };
 
@@ -23,7 +23,9 @@ describe('where a worker takes its workflow code from', () => {
 
   it('loads the prebuilt bundle only when production mode names it', () => {
     const bundle = staleBundle();
-    expect(workflowSource(parseWorker({ WORKFLOW_BUNDLE: bundle }, []))).toEqual({ workflowBundle: { codePath: bundle } });
+    expect(workflowSource(parseWorker({ WORKFLOW_BUNDLE: bundle }, []))).toEqual({
+      workflowBundle: { codePath: bundle },
+    });
     expect(parseWorker({ NODE_ENV: 'production' }, []).workflowBundle).toBe(workflowBundlePath);
   });
 
@@ -35,9 +37,28 @@ describe('where a worker takes its workflow code from', () => {
 
 describe('worker and registrar settings', () => {
   it('reads concurrency, grace time, metrics port and log format, JSON lines in production', () => {
-    expect(parseWorker({}, [])).toEqual({ maxConcurrentActivities: 4, maxConcurrentWorkflowTasks: 20, shutdownGraceSeconds: 30, logFormat: 'text', logLevel: 'INFO' });
-    const production = parseWorker({ NODE_ENV: 'production', WORKER_MAX_ACTIVITIES: '16', WORKER_SHUTDOWN_GRACE_SECONDS: '120', METRICS_PORT: '9464' }, []);
-    expect(production).toMatchObject({ maxConcurrentActivities: 16, shutdownGraceSeconds: 120, metricsPort: 9464, logFormat: 'json' });
+    expect(parseWorker({}, [])).toEqual({
+      maxConcurrentActivities: 4,
+      maxConcurrentWorkflowTasks: 20,
+      shutdownGraceSeconds: 30,
+      logFormat: 'text',
+      logLevel: 'INFO',
+    });
+    const production = parseWorker(
+      {
+        NODE_ENV: 'production',
+        WORKER_MAX_ACTIVITIES: '16',
+        WORKER_SHUTDOWN_GRACE_SECONDS: '120',
+        METRICS_PORT: '9464',
+      },
+      [],
+    );
+    expect(production).toMatchObject({
+      maxConcurrentActivities: 16,
+      shutdownGraceSeconds: 120,
+      metricsPort: 9464,
+      logFormat: 'json',
+    });
     const problems: string[] = [];
     parseWorker({ WORKER_MAX_ACTIVITIES: '0', LOG_FORMAT: 'xml', METRICS_PORT: '70000' }, problems);
     expect(problems).toHaveLength(3);

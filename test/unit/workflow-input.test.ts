@@ -42,7 +42,14 @@ describe('checkInput', () => {
 
   it('reports every problem at once: types, ranges, dates, unknown keys, sizes', () => {
     const message = failure({
-      name: 5, count: 1e12, share: '0.3', day: '2025-02-30', ids: ['a', 'b', 'c', 'd'], nested: { flag: 'yes' }, Count: 2, dryRun: true,
+      name: 5,
+      count: 1e12,
+      share: '0.3',
+      day: '2025-02-30',
+      ids: ['a', 'b', 'c', 'd'],
+      nested: { flag: 'yes' },
+      Count: 2,
+      dryRun: true,
     }).message;
     expect(message).toBe(
       'Invalid demo input: unknown key "Count" (did you mean "count"?); known: name, count, share, day, ids, nested; ' +
@@ -68,7 +75,9 @@ describe('checkInput', () => {
 describe('truncatedList', () => {
   it('lists the first few and counts the rest', () => {
     expect(truncatedList(['a', 'b'])).toBe('a, b');
-    expect(truncatedList(Array.from({ length: 100_000 }, (_, i) => `id${i}`))).toBe('id0, id1, id2, id3, id4 and 99,995 more');
+    expect(truncatedList(Array.from({ length: 100_000 }, (_, i) => `id${i}`))).toBe(
+      'id0, id1, id2, id3, id4 and 99,995 more',
+    );
   });
 });
 
@@ -77,14 +86,27 @@ describe('the ingest summary', () => {
     const outcomes: IngestOutcome[] = Array.from({ length: 20_000 }, (_, i) => ({
       source: `/data/export/some/rather/long/folder/name/activities_${String(i).padStart(6, '0')}.ndjson`,
       kind: i % 2 === 0 ? 'activities' : 'streams',
-      records: 10, inserted: 7, unchanged: 1,
+      records: 10,
+      inserted: 7,
+      unchanged: 1,
       rejected: { invalid_value: 1, malformed_date: 1 },
     }));
     const summary = summarize(outcomes);
     expect(JSON.stringify(summary).length).toBeLessThan(20_000);
     expect(summary.sources).toHaveLength(MAX_LISTED_SOURCES);
     expect(summary.sourcesNotListed).toBe(20_000 - MAX_LISTED_SOURCES);
-    expect(summary).toMatchObject({ inserted: 140_000, unchanged: 20_000, rejected: 40_000, rejectedByReason: { invalid_value: 20_000, malformed_date: 20_000 } });
-    expect(summary.byKind.streams).toEqual({ sources: 10_000, records: 100_000, inserted: 70_000, unchanged: 10_000, rejected: 20_000 });
+    expect(summary).toMatchObject({
+      inserted: 140_000,
+      unchanged: 20_000,
+      rejected: 40_000,
+      rejectedByReason: { invalid_value: 20_000, malformed_date: 20_000 },
+    });
+    expect(summary.byKind.streams).toEqual({
+      sources: 10_000,
+      records: 100_000,
+      inserted: 70_000,
+      unchanged: 10_000,
+      rejected: 20_000,
+    });
   });
 });
