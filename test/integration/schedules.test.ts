@@ -212,10 +212,12 @@ describe('scheduled feature runs', () => {
       const s = settings(taskQueue, { inbox: undefined });
       await apply(s);
       const handle = server.env.client.schedule.getHandle(declaredSchedules(s)[0]!.id);
-      // Exactly 72 h: a daily schedule fires exactly three times in it.
-      const end = new Date(Date.now() - 12 * 3_600_000);
-      const start = new Date(end.getTime() - 72 * 3_600_000);
+      // Exactly 72 h: a daily schedule fires exactly three times in it. The window ends before the last scheduled
+      // time: the trigger test above ran today's date on this server, and the dedup id feature-pipeline-<asOf> would
+      // reuse that run (which wrote another database) instead of computing this one.
       const next = (await handle.describe()).info.nextActionTimes[0]!;
+      const end = new Date(next.getTime() - 86_400_000 - 3_600_000);
+      const start = new Date(end.getTime() - 72 * 3_600_000);
       const fireTimes = [1, 2, 3, 4, 5]
         .map((k) => new Date(next.getTime() - k * 86_400_000))
         .filter((t) => t >= start && t < end);
