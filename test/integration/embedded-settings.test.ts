@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { freshDatabase, rows } from '../support/clickhouse.js';
 import type { ClickHouse } from '../../clickhouse/client.js';
+import { ACTIVITY_STEP_SETTINGS, computeActivityFeatures } from '../../features/activity/compute.js';
 
 /**
  * The embedded engine runs every query in one session, and chdb applies a query's `clickhouse_settings` as
@@ -81,6 +82,17 @@ describe('settings passed with one query on the embedded engine', () => {
     ]);
     expect(withSettings).toEqual([{ v: '987654321' }]);
     expect(others).toEqual([before, before, before]);
+  });
+});
+
+describe('the activity step', () => {
+  it('leaves none of its engine settings behind for the next query of the worker', async () => {
+    const ch = await freshDatabase();
+    const names = Object.keys(ACTIVITY_STEP_SETTINGS);
+    const before = await Promise.all(names.map((name) => setting(ch, name)));
+    expect(before).not.toEqual(Object.values(ACTIVITY_STEP_SETTINGS));
+    await computeActivityFeatures(ch, { runId: 'settings-test', version: 1, bucket: 0 });
+    expect(await Promise.all(names.map((name) => setting(ch, name)))).toEqual(before);
   });
 });
 
