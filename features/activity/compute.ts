@@ -15,8 +15,7 @@ export interface ActivityFeaturesParams {
  * - The grouped scan keeps every scoped activity's sample arrays in memory (about 25 bytes per sample) until it
  *   finishes. Beyond this many bytes the engine spills the aggregation to disk and merges it bucket by bucket,
  *   which bounds the worker's memory at a small cost in time (measured: 0.45 s of 5.1 s at 60 M samples,
- *   BENCHMARKS.md). Athlete buckets remain the main lever for large
- *   scopes.
+ *   BENCHMARKS.md). Athlete buckets remain the main lever for large scopes.
  * - Short-circuit evaluation off: the statistics wrap array expressions in `if(cond, …, NULL)`, and with
  *   short-circuit evaluation on the engine rebuilds the shared 1 Hz arrays inside each branch. Every branch here
  *   is safe to evaluate on every row (float division, empty-array aggregates), and the rows are bit-identical
