@@ -6,8 +6,7 @@ import type { ClickHouseConfig } from '../config/env.js';
 import { databaseName, type Database } from './sql.js';
 import { shardedTables, withClusterDml } from './cluster.js';
 import { migrations } from './migrations/index.js';
-
-type EmbeddedConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
+import { isolateQuerySettings, type EmbeddedConnection } from './embedded-settings.js';
 
 export interface ClickHouse {
   client: ClickHouseClient;
@@ -43,7 +42,7 @@ function openEmbedded(dataPath: string): ClickHouseClient {
   try {
     // chdb implements the client's Connection interface, typed against its own copy of client-common.
     const connection = createChdbConnection({ path: dataPath }) as unknown as EmbeddedConnection;
-    return createClient({ connection });
+    return createClient({ connection: isolateQuerySettings(connection) });
   } catch (error) {
     if (
       /Cannot lock file|already running|already (open|in use)/i.test(String(error)) ||

@@ -10,12 +10,21 @@ export interface ActivityFeaturesParams {
 }
 
 /**
- * The grouped scan keeps every scoped activity's sample arrays in memory (about 25 bytes per sample)
- * until it finishes. Beyond this many bytes the engine spills the aggregation to disk and merges it
- * bucket by bucket, which bounds the worker's memory at a small cost in time (measured: none at 14 M
- * samples with a 200 MB limit, same results). Athlete buckets remain the main lever for large scopes.
+ * Engine settings of the activity statement (clickhouse_settings: they apply to it alone, see
+ * clickhouse/embedded-settings.ts).
+ * - The grouped scan keeps every scoped activity's sample arrays in memory (about 25 bytes per sample) until it
+ *   finishes. Beyond this many bytes the engine spills the aggregation to disk and merges it bucket by bucket,
+ *   which bounds the worker's memory at a small cost in time (measured: 0.45 s of 5.1 s at 60 M samples,
+ *   BENCHMARKS.md). Athlete buckets remain the main lever for large scopes.
+ * - Short-circuit evaluation off: the statistics wrap array expressions in `if(cond, …, NULL)`, and with
+ *   short-circuit evaluation on the engine rebuilds the shared 1 Hz arrays inside each branch. Every branch here
+ *   is safe to evaluate on every row (float division, empty-array aggregates), and the rows are bit-identical
+ *   (bench/activity-step.ts checks it; the feature-invariant test and the published vectors pass unchanged).
  */
-const SETTINGS = { max_bytes_before_external_group_by: String(512 * 1024 * 1024) } as const;
+export const ACTIVITY_STEP_SETTINGS = {
+  max_bytes_before_external_group_by: String(512 * 1024 * 1024),
+  short_circuit_function_evaluation: 'disable',
+} as const;
 
 /**
  * Recomputes `activity_features` for the athletes of `feature_scope` (this run and bucket), for their
@@ -27,7 +36,11 @@ const SETTINGS = { max_bytes_before_external_group_by: String(512 * 1024 * 1024)
 export async function computeActivityFeatures(ch: ClickHouse, params: ActivityFeaturesParams): Promise<number> {
   const query_params = { runId: params.runId, version: params.version, bucket: params.bucket };
   await deleteOrphanedRows(ch, query_params);
-  await ch.client.command({ query: insertActivityFeaturesSql(ch.db), query_params, clickhouse_settings: SETTINGS });
+  await ch.client.command({
+    query: insertActivityFeaturesSql(ch.db),
+    query_params,
+    clickhouse_settings: ACTIVITY_STEP_SETTINGS,
+  });
   const result = await ch.client.query({ query: scopedActivityCountSql(ch.db), query_params, format: 'JSONEachRow' });
   const [row] = await result.json<{ n: string | number }>();
   return Number(row?.n ?? 0);
