@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_PARAMS } from '../ml/gbdt/params.js';
 import { predict } from '../ml/gbdt/predict.js';
 import { trainWithStats } from '../ml/gbdt/train.js';
 import type { Dataset, GbdtModel, GbdtParams } from '../ml/gbdt/types.js';
@@ -28,20 +29,8 @@ const { values } = parseArgs({
 });
 const RUNS = Number(values.runs);
 const THREADS = Number(values.threads);
-const PARAMS: GbdtParams = {
-  nTrees: 300,
-  maxDepth: 6,
-  maxLeaves: 0,
-  learningRate: 0.1,
-  l2: 1,
-  minChildWeight: 1,
-  subsample: 0.8,
-  colsampleByTree: 0.8,
-  maxBins: 255,
-  earlyStoppingRounds: 0,
-  seed: 42,
-  threads: Number(values['trainer-threads']),
-};
+// The trainer's defaults, without early stopping so both trainers grow every tree (the 300 of depth 6).
+const PARAMS: GbdtParams = { ...DEFAULT_PARAMS, earlyStoppingRounds: 0, threads: Number(values['trainer-threads']) };
 
 const secondsOf = (started: number) => (performance.now() - started) / 1000;
 /** CPU seconds of this process (all threads): on a shared machine a steadier measure than wall time. */
