@@ -36,6 +36,15 @@ const options = {
 
 type Timings = Map<string, number>;
 
+/** The highest RSS (MB) seen during each statement, sampled every 10 ms while it runs (the engine works off the event loop). */
+const rssDuring = new Map<string, number>();
+let sampling: { name: string } | undefined;
+setInterval(() => {
+  if (!sampling) return;
+  const mb = Math.round(process.memoryUsage.rss() / 2 ** 20);
+  rssDuring.set(sampling.name, Math.max(rssDuring.get(sampling.name) ?? 0, mb));
+}, 10).unref();
+
 /** The statement's kind and the table it names first: enough to tell the slice's statements apart. */
 function label(sql: string): string {
   const text = sql.replace(/\s+/g, ' ').trim();
@@ -55,14 +64,17 @@ function timedClient(ch: ClickHouse, timings: Timings): ClickHouse {
       return async (params: { query?: string; table?: string }) => {
         const name = params.query ? label(params.query) : `INSERT ${params.table?.split('.').at(-1)} (from Node)`;
         const started = performance.now();
+        sampling = { name };
         const result = (await (value as (p: unknown) => Promise<unknown>).call(target, params)) as {
           json?: () => Promise<unknown>;
         };
         if (property !== 'query') {
+          sampling = undefined;
           add(name, started);
           return result;
         }
         const rows = await result.json!();
+        sampling = undefined;
         add(name, started);
         return { json: async () => rows };
       };
@@ -99,14 +111,17 @@ for (let run = 1; run <= Number(values.runs); run += 1) {
 }
 
 console.log(`\n${machine()}; ${options.athletes} athletes × ${options.days} days, stream share ${options.streamShare}`);
-console.log('| statement | median s (runs) |');
-console.log('| --- | --- |');
+console.log('| statement | median s (runs) | highest RSS during it, MB |');
+console.log('| --- | --- | --- |');
 const names = [...new Set(runs.flatMap((r) => [...r.timings.keys()]))];
 const row = (name: string, seconds: number[]) =>
-  console.log(`| ${name} | ${median(seconds).toFixed(3)} (${seconds.map((s) => s.toFixed(3)).join(', ')}) |`);
+  console.log(
+    `| ${name} | ${median(seconds).toFixed(3)} (${seconds.map((s) => s.toFixed(3)).join(', ')}) | ${rssDuring.get(name) ?? ''} |`,
+  );
 for (const name of names) row(name, runs.map((r) => r.timings.get(name) ?? 0));
 const inStatements = runs.map((r) => [...r.timings.values()].reduce((a, b) => a + b, 0));
 row('Node between statements (generation, validation)', runs.map((r, i) => r.total - inStatements[i]!));
 row('**whole slice**', runs.map((r) => r.total));
+console.log(`peak RSS of the process: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
 await shared.close();
 fs.rmSync(dataDir, { recursive: true, force: true });

@@ -31,10 +31,8 @@ export const streamRowCount = (db: Database): string =>
   `SELECT toUInt64(sum(moving_s + toUInt32(outside_sample))) AS samples
    FROM ${db}.generator_stream_plans WHERE batch_id = {batch_id:String}`;
 
-export const synthesizeStreamsSql = (db: Database): string => `
-INSERT INTO ${db}.stream_staging
-  (batch_id, seq, activity_id, t_s, hr_bpm, power_w, speed_mps, altitude_m, cadence, distance_m)
-SELECT
+/** The batch's samples in the columns of stream_staging (batch_id, seq = m, activity_id, t_s, the values). */
+export const generatedSamplesSelect = (db: Database): string => `SELECT
   batch_id,
   m AS seq,
   activity_id,
@@ -68,6 +66,11 @@ FROM (
   ARRAY JOIN range(toUInt64(moving_s) + toUInt64(outside_sample)) AS m
   WHERE batch_id = {batch_id:String}
 )`;
+
+export const synthesizeStreamsSql = (db: Database): string => `
+INSERT INTO ${db}.stream_staging
+  (batch_id, seq, activity_id, t_s, hr_bpm, power_w, speed_mps, altitude_m, cadence, distance_m)
+${generatedSamplesSelect(db)}`;
 
 export const dropPlanBatchSql = (db: Database): string =>
   `ALTER TABLE ${db}.generator_stream_plans DROP PARTITION {batch_id:String}`;

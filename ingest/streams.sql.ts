@@ -11,6 +11,18 @@ export const FILE_SEQ_FACTOR = 2 ** 32;
 const staged = `batch_id IN {stagedIds:Array(String)}`;
 
 /**
+ * The checks a sample fails on its own, given its activity's athlete_id ('' when the activity is unknown),
+ * sport and elapsed_time_s: the first branches of the reason's multiIf, in order (the order checks follow).
+ */
+export const sampleChecks = `
+      athlete_id = '', 'unknown_activity',
+      t_s < 0 OR t_s > elapsed_time_s, 'sample_outside_activity',
+      hr_bpm != 0 AND (hr_bpm < ${LIMITS.minHeartRate} OR hr_bpm > ${LIMITS.maxHeartRate}), 'implausible_heart_rate',
+      power_w < 0 OR power_w > ${LIMITS.maxPower}, 'implausible_power',
+      speed_mps < 0 OR speed_mps > transform(sport, ['ride', 'run', 'swim'], [${LIMITS.maxSpeed.ride}, ${LIMITS.maxSpeed.run}, ${LIMITS.maxSpeed.swim}], ${LIMITS.maxSpeed.other}), 'implausible_speed',
+      cadence < 0 OR cadence > 255 OR distance_m < 0, 'invalid_value',`;
+
+/**
  * Every staged sample of an upload (all its staged partitions) with the reason it is rejected ('' when
  * valid), in one ordered pass over the staging table (sorted by activity and position, so the windows need
  * no sort; seq orders the upload's files one after the other). The batch's activities
@@ -26,13 +38,7 @@ const classifiedSamples = (db: Database, onlyActivities = '') => `
     WHERE activity_id IN (SELECT DISTINCT activity_id FROM ${db}.stream_staging WHERE ${staged})
   ) AS known
   SELECT *,
-    multiIf(
-      athlete_id = '', 'unknown_activity',
-      t_s < 0 OR t_s > elapsed_time_s, 'sample_outside_activity',
-      hr_bpm != 0 AND (hr_bpm < ${LIMITS.minHeartRate} OR hr_bpm > ${LIMITS.maxHeartRate}), 'implausible_heart_rate',
-      power_w < 0 OR power_w > ${LIMITS.maxPower}, 'implausible_power',
-      speed_mps < 0 OR speed_mps > transform(sport, ['ride', 'run', 'swim'], [${LIMITS.maxSpeed.ride}, ${LIMITS.maxSpeed.run}, ${LIMITS.maxSpeed.swim}], ${LIMITS.maxSpeed.other}), 'implausible_speed',
-      cadence < 0 OR cadence > 255 OR distance_m < 0, 'invalid_value',
+    multiIf(${sampleChecks}
       t_s < max_t_before, 'non_increasing_stream_time',
       t_s = next_in_order_t, 'duplicate_sample_time',
       '') AS reason
@@ -59,7 +65,14 @@ const classifiedSamples = (db: Database, onlyActivities = '') => `
  * One classification pass, aggregated per activity: the hash and count of its valid samples, its rejected
  * samples (few) as an array, and whether it differs from the stored stream. Nothing sample-sized is written.
  */
-export const summarizeStagedSamples = (db: Database) => `
+export const summarizeStagedSamples = (db: Database) =>
+  summarizeSamples(db, classifiedSamples(db), `SELECT DISTINCT activity_id FROM ${db}.stream_staging WHERE ${staged}`);
+
+/**
+ * `classified`: an upload's samples (the staging table's columns, seq included) with athlete_id and reason;
+ * `activityIds`: the upload's activities.
+ */
+export const summarizeSamples = (db: Database, classified: string, activityIds: string) => `
   INSERT INTO ${db}.stream_changes (batch_id, athlete_id, activity_id, stream_hash, sample_count, rejects, changed, replaces, valid_by_file)
   SELECT {changesId:String}, n.athlete_id, n.activity_id, n.stream_hash, n.sample_count, n.rejects,
     n.sample_count > 0 AND (stored.activity_id = '' OR stored.stream_hash != n.stream_hash) AS changed,
@@ -72,12 +85,12 @@ export const summarizeStagedSamples = (db: Database) => `
       groupBitXorIf(cityHash64(t_s, ifNull(hr_bpm, nan), ifNull(power_w, nan), ifNull(speed_mps, nan),
         ifNull(altitude_m, nan), ifNull(cadence, nan), ifNull(distance_m, nan)), reason = '') AS stream_hash,
       groupArrayIf((seq, reason, t_s, hr_bpm, power_w, speed_mps, altitude_m, cadence, distance_m), reason != '') AS rejects
-    FROM (${classifiedSamples(db)})
+    FROM (${classified})
     GROUP BY activity_id
   ) AS n
   LEFT JOIN (
     SELECT activity_id, stream_hash FROM ${db}.activity_stream_uploads FINAL
-    WHERE activity_id IN (SELECT DISTINCT activity_id FROM ${db}.stream_staging WHERE ${staged})
+    WHERE activity_id IN (${activityIds})
   ) AS stored ON stored.activity_id = n.activity_id`;
 
 /**
