@@ -34,7 +34,8 @@ const options = {
   streamShare: Number(values['stream-share']),
 };
 
-type Timings = Map<string, number>;
+/** Per statement: wall seconds and process CPU seconds (the engine's threads included) while it ran. */
+type Timings = Map<string, { wall: number; cpu: number }>;
 
 /** The highest RSS (MB) seen during each statement, sampled every 10 ms while it runs (the engine works off the event loop). */
 const rssDuring = new Map<string, number>();
@@ -54,8 +55,13 @@ function label(sql: string): string {
 
 /** A client whose query/command/insert calls add their wall time to `timings` under their label. */
 function timedClient(ch: ClickHouse, timings: Timings): ClickHouse {
-  const add = (name: string, started: number) =>
-    timings.set(name, (timings.get(name) ?? 0) + (performance.now() - started) / 1000);
+  const add = (name: string, started: number, cpu: NodeJS.CpuUsage) => {
+    const used = process.cpuUsage(cpu);
+    const sum = timings.get(name) ?? { wall: 0, cpu: 0 };
+    sum.wall += (performance.now() - started) / 1000;
+    sum.cpu += (used.user + used.system) / 1e6;
+    timings.set(name, sum);
+  };
   const client = new Proxy(ch.client, {
     get(target, property) {
       const value = Reflect.get(target, property) as unknown;
@@ -64,18 +70,19 @@ function timedClient(ch: ClickHouse, timings: Timings): ClickHouse {
       return async (params: { query?: string; table?: string }) => {
         const name = params.query ? label(params.query) : `INSERT ${params.table?.split('.').at(-1)} (from Node)`;
         const started = performance.now();
+        const cpu = process.cpuUsage();
         sampling = { name };
         const result = (await (value as (p: unknown) => Promise<unknown>).call(target, params)) as {
           json?: () => Promise<unknown>;
         };
         if (property !== 'query') {
           sampling = undefined;
-          add(name, started);
+          add(name, started, cpu);
           return result;
         }
         const rows = await result.json!();
         sampling = undefined;
-        add(name, started);
+        add(name, started, cpu);
         return { json: async () => rows };
       };
     },
@@ -91,13 +98,14 @@ async function streamsHash(ch: ClickHouse): Promise<{ n: string; h: string }> {
   return (await result.json<{ n: string; h: string }>())[0]!;
 }
 
-const runs: { total: number; timings: Timings; hash: { n: string; h: string } }[] = [];
+const runs: { total: number; cpu: number; timings: Timings; hash: { n: string; h: string } }[] = [];
 for (let run = 1; run <= Number(values.runs); run += 1) {
   const ch: ClickHouse = { ...shared, db: databaseName(`bench_slice_${run}`) };
   await ch.client.command({ query: `DROP DATABASE IF EXISTS ${ch.db}` });
   await migrate(ch);
   const timings: Timings = new Map();
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await ingestSyntheticSlice(
     timedClient(ch, timings),
     { options, from: 0, to: options.athletes, batchId: `slice-${run}` },
@@ -105,23 +113,37 @@ for (let run = 1; run <= Number(values.runs); run += 1) {
     () => {},
   );
   const total = (performance.now() - started) / 1000;
-  runs.push({ total, timings, hash: await streamsHash(ch) });
+  const used = process.cpuUsage(cpu);
+  runs.push({ total, cpu: (used.user + used.system) / 1e6, timings, hash: await streamsHash(ch) });
   await ch.client.command({ query: `DROP DATABASE ${ch.db}` });
   console.log(`run ${run}: ${total.toFixed(2)} s, activity_streams ${JSON.stringify(runs.at(-1)!.hash)}`);
 }
 
 console.log(`\n${machine()}; ${options.athletes} athletes × ${options.days} days, stream share ${options.streamShare}`);
-console.log('| statement | median s (runs) | highest RSS during it, MB |');
-console.log('| --- | --- | --- |');
+console.log('| statement | wall s, median (runs) | CPU s, median | highest RSS during it, MB |');
+console.log('| --- | --- | --- | --- |');
 const names = [...new Set(runs.flatMap((r) => [...r.timings.keys()]))];
-const row = (name: string, seconds: number[]) =>
+const row = (name: string, seconds: number[], cpu: number[] = []) =>
   console.log(
-    `| ${name} | ${median(seconds).toFixed(3)} (${seconds.map((s) => s.toFixed(3)).join(', ')}) | ${rssDuring.get(name) ?? ''} |`,
+    `| ${name} | ${median(seconds).toFixed(3)} (${seconds.map((s) => s.toFixed(3)).join(', ')}) | ` +
+      `${cpu.length ? median(cpu).toFixed(3) : ''} | ${rssDuring.get(name) ?? ''} |`,
   );
-for (const name of names) row(name, runs.map((r) => r.timings.get(name) ?? 0));
-const inStatements = runs.map((r) => [...r.timings.values()].reduce((a, b) => a + b, 0));
-row('Node between statements (generation, validation)', runs.map((r, i) => r.total - inStatements[i]!));
-row('**whole slice**', runs.map((r) => r.total));
+for (const name of names)
+  row(
+    name,
+    runs.map((r) => r.timings.get(name)?.wall ?? 0),
+    runs.map((r) => r.timings.get(name)?.cpu ?? 0),
+  );
+const inStatements = runs.map((r) => [...r.timings.values()].reduce((a, b) => a + b.wall, 0));
+row(
+  'Node between statements (generation, validation)',
+  runs.map((r, i) => r.total - inStatements[i]!),
+);
+row(
+  '**whole slice**',
+  runs.map((r) => r.total),
+  runs.map((r) => r.cpu),
+);
 console.log(`peak RSS of the process: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
 await shared.close();
 fs.rmSync(dataDir, { recursive: true, force: true });

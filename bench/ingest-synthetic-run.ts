@@ -32,12 +32,15 @@ const synthetic = {
 
 const bench = await benchEnvironment();
 const ch = await bench.database('bench_synthetic');
+const cpu = process.cpuUsage();
 const { seconds } = await bench.run(ch, ingestActivities, [{ synthetic }]);
 const peak = peakRssMb();
+const used = process.cpuUsage(cpu);
 const samples = await bench.count(ch, 'activity_streams');
 const activities = await bench.count(ch, 'activities');
 const run: SyntheticRun = {
   seconds,
+  cpuSeconds: (used.user + used.system) / 1e6,
   samples,
   activities,
   peakRssMb: peak,

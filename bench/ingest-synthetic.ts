@@ -15,6 +15,8 @@ export interface SyntheticOptions {
 /** What one child run (bench/ingest-synthetic-run.ts) reports, on a line of its own after RESULT_PREFIX. */
 export interface SyntheticRun {
   seconds: number;
+  /** CPU seconds of the worker process during the workflow (all its threads, the engine's included) */
+  cpuSeconds: number;
   samples: number;
   activities: number;
   peakRssMb: number;
@@ -73,7 +75,10 @@ export async function syntheticRows(o: SyntheticOptions): Promise<BenchRow[]> {
         `slices of ${o.athletesPerSlice}; peak RSS: the highest run's worker process, engine included)`,
       seconds,
       rows: samples,
-      limit: { what: 'bare INSERT … SELECT of the same rows into a copy of activity_streams', seconds: runs.map((r) => r.copySeconds) },
+      limit: {
+        what: 'bare INSERT … SELECT of the same rows into a copy of activity_streams',
+        seconds: runs.map((r) => r.copySeconds),
+      },
       peakRssMb: peak,
       target: {
         text: '≥ 1.5 M stream rows/s, peak RSS ≤ 1 GB',

@@ -31,8 +31,20 @@ export const streamRowCount = (db: Database): string =>
   `SELECT toUInt64(sum(moving_s + toUInt32(outside_sample))) AS samples
    FROM ${db}.generator_stream_plans WHERE batch_id = {batch_id:String}`;
 
-/** The batch's samples in the columns of stream_staging (batch_id, seq = m, activity_id, t_s, the values). */
-export const generatedSamplesSelect = (db: Database): string => `SELECT
+/**
+ * The batch's samples in the columns of stream_staging (batch_id, seq = m, activity_id, t_s, the values);
+ * `plansAlso` narrows the plans expanded (e.g. ` AND activity_id IN (…)`). `lanes` > 1 splits the plans
+ * by activity into that many UNION ALL branches: a batch's plans are one small part, which the engine
+ * reads, expands and computes on one thread; each branch gets a thread of its own.
+ */
+export const generatedSamplesSelect = (db: Database, plansAlso = '', lanes = 1): string =>
+  lanes <= 1
+    ? samplesOfPlans(db, plansAlso)
+    : `SELECT * FROM (${Array.from({ length: lanes }, (_, lane) =>
+        samplesOfPlans(db, `${plansAlso} AND cityHash64(activity_id) % ${lanes} = ${lane}`),
+      ).join('\nUNION ALL\n')})`;
+
+const samplesOfPlans = (db: Database, plansAlso: string): string => `SELECT
   batch_id,
   m AS seq,
   activity_id,
@@ -48,23 +60,32 @@ FROM (
     *,
     m,
     if(m >= moving_s, moving_s + pause_s + 30, if(m >= pause_at_s, m + pause_s, m)) AS t,
-    2 * pi() * altitude_cycles / moving_s AS omega,
     omega * m AS phase,
     intDiv(m, block_s) AS block,
     if(block % 2 = 0, 1, -1) * ${noise(CHANNEL.block, 'intDiv(block, 2)')} AS block_noise,
     base_power_w * (1 + power_hill_share * sin(phase))
       * (1 + block_power_share * block_noise + second_power_share * ${noise(CHANNEL.power)}) AS power,
-    base_hr_bpm + hr_drift_bpm_per_h * (m - (moving_s - 1) / 2) / 3600 + hr_hill_bpm * sin(phase - 0.4)
+    base_hr_bpm + hr_drift_bpm_per_h * (m - middle) / 3600 + hr_hill_bpm * sin(phase - 0.4)
       + hr_block_bpm * block_noise + 1.5 * ${noise(CHANNEL.hr)}
-      - hr_warmup_bpm * (exp(-m / ${WARMUP_TAU_S}) - (1 - exp(-moving_s / ${WARMUP_TAU_S})) / (1 - exp(-1 / ${WARMUP_TAU_S})) / moving_s) AS hr,
+      - hr_warmup_bpm * (exp(-m / ${WARMUP_TAU_S}) - warmup_mean) AS hr,
     base_speed_mps * (1 - speed_hill_share * sin(phase))
       * (1 + block_speed_share * block_noise + 0.03 * ${noise(CHANNEL.speed)}) AS speed,
     altitude_base_m + altitude_amp_m * (1 - cos(phase)) / 2 AS altitude,
     -- closed form of the running sum of the smooth speed: sum of sin(k·omega) for k = 0 … m
-    base_speed_mps * ((m + 1) - speed_hill_share * (cos(omega / 2) - cos(omega * (m + 0.5))) / (2 * sin(omega / 2))) AS distance
-  FROM ${db}.generator_stream_plans
+    base_speed_mps * ((m + 1) - speed_hill_share * (cos_half_omega - cos(omega * (m + 0.5))) / two_sin_half_omega) AS distance
+  FROM (
+    -- The terms that do not vary within an activity, once per plan rather than once per sample (the same
+    -- expressions on the same values: the samples are bit for bit those of computing them per sample).
+    SELECT *,
+      2 * pi() * altitude_cycles / moving_s AS omega,
+      cos(omega / 2) AS cos_half_omega,
+      2 * sin(omega / 2) AS two_sin_half_omega,
+      (moving_s - 1) / 2 AS middle,
+      (1 - exp(-moving_s / ${WARMUP_TAU_S})) / (1 - exp(-1 / ${WARMUP_TAU_S})) / moving_s AS warmup_mean
+    FROM ${db}.generator_stream_plans
+    WHERE batch_id = {batch_id:String}${plansAlso}
+  )
   ARRAY JOIN range(toUInt64(moving_s) + toUInt64(outside_sample)) AS m
-  WHERE batch_id = {batch_id:String}
 )`;
 
 export const synthesizeStreamsSql = (db: Database): string => `

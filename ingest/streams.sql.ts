@@ -142,7 +142,8 @@ const changedActivities = (db: Database, withRejects: boolean) =>
   `SELECT activity_id, athlete_id FROM ${db}.stream_changes
    WHERE batch_id = {changesId:String} AND changed AND ${withRejects ? 'notEmpty' : 'empty'}(rejects)`;
 
-const storedColumns = `toUInt32(t_s) AS t_s, CAST(round(hr_bpm), 'Nullable(UInt8)') AS hr_bpm,
+/** A checked sample (staging's Float64 columns) in the stored columns' types. */
+export const storedColumns = `toUInt32(t_s) AS t_s, CAST(round(hr_bpm), 'Nullable(UInt8)') AS hr_bpm,
   CAST(round(power_w), 'Nullable(UInt16)') AS power_w, speed_mps, altitude_m, CAST(round(cadence), 'Nullable(UInt8)') AS cadence, distance_m`;
 
 /**

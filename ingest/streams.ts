@@ -123,11 +123,35 @@ export async function attemptBatch(ch: ClickHouse, batchId: string, attempt: num
  * replace: the retry still sees the activity as changed and rewrites it whole.
  */
 export async function promoteStagedSamples(ch: ClickHouse, upload: StagedUpload): Promise<StreamOutcome[]> {
-  const params = {
-    ...upload,
-    stagedIds: upload.stagedIds.map(checkBatchId),
-    changesId: checkBatchId(upload.changesId),
-  };
+  const stagedIds = upload.stagedIds.map(checkBatchId);
+  return promoteSamples(ch, upload, {
+    params: { stagedIds },
+    summarize: sql.summarizeStagedSamples(ch.db),
+    insertValid: sql.insertValidSamples(ch.db),
+    cleanup: async () => {
+      for (const id of stagedIds) await resetBatch(ch, id);
+    },
+  });
+}
+
+/** Where a promotion's samples come from: the statements that read them, their parameters, and the scratch to drop. */
+export interface SampleSource {
+  params: Record<string, unknown>;
+  /** INSERT INTO stream_changes: the upload's activities summarized (summarizeSamples) */
+  summarize: string;
+  /** INSERT INTO activity_streams: the valid samples of the changed activities */
+  insertValid: string;
+  /** drops the source's scratch partitions once promoted */
+  cleanup(): Promise<void>;
+}
+
+/** The promotion protocol (see promoteStagedSamples), whatever holds the samples. */
+export async function promoteSamples(
+  ch: ClickHouse,
+  upload: Omit<StagedUpload, 'stagedIds'>,
+  source: SampleSource,
+): Promise<StreamOutcome[]> {
+  const params = { ...upload, ...source.params, changesId: checkBatchId(upload.changesId) };
   const run = (query: string) => ch.client.command({ query, query_params: params });
   const select = async <T>(query: string) =>
     (await ch.client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>();
@@ -137,13 +161,13 @@ export async function promoteStagedSamples(ch: ClickHouse, upload: StagedUpload)
       query: sql.dropBatch(ch.db, 'stream_changes'),
       query_params: { batchId: params.changesId },
     });
-    await run(sql.summarizeStagedSamples(ch.db));
+    await run(source.summarize);
     await run(sql.insertSampleRejects(ch.db));
     const [changed] = await select<{ activities: string }>(sql.changedActivityCount(ch.db));
     if (Number(changed?.activities) > 0) {
       const [stored] = await select<{ n: string }>(sql.storedSampleCount(ch.db));
       if (Number(stored?.n) > 0) await run(sql.deleteStoredSamples(ch.db));
-      await run(sql.insertValidSamples(ch.db));
+      await run(source.insertValid);
       await run(sql.recordUploads(ch.db));
     }
     return outcomesByFile(
@@ -152,7 +176,8 @@ export async function promoteStagedSamples(ch: ClickHouse, upload: StagedUpload)
       await select(sql.rejectCountsByFile(ch.db)),
     );
   });
-  for (const id of [...params.stagedIds, params.changesId]) await resetBatch(ch, id);
+  await source.cleanup();
+  await resetBatch(ch, params.changesId);
   return outcomes;
 }
 

@@ -2,14 +2,14 @@ import type { ClickHouse } from '../clickhouse/client.js';
 import {
   generateAthlete,
   insertStreamPlans,
-  synthesizeStreams,
   type GeneratedAthlete,
   type PopulationOptions,
   type StreamPlan,
 } from '../generator/index.js';
-import { dropPlanBatchSql } from '../generator/synthesize-streams.sql.js';
+import { dropPlanBatchSql, streamRowCount } from '../generator/synthesize-streams.sql.js';
+import { promoteGeneratedSamples } from './generated-streams.js';
 import { emptyOutcome, withStreams, type IngestOutcome } from './outcome.js';
-import { attemptBatch, promoteStagedSamples } from './streams.js';
+import { attemptBatch } from './streams.js';
 import { SummaryIngester } from './summary-ingester.js';
 
 export interface SyntheticSlice {
@@ -31,8 +31,8 @@ const syntheticSource = (o: PopulationOptions) =>
 
 /**
  * Generates a slice of the synthetic population and ingests it through the same validation as files:
- * summaries through the record validators, per-second samples synthesized in ClickHouse into staging
- * and checked by the same set-based SQL as uploaded streams.
+ * summaries through the record validators, per-second samples synthesized in ClickHouse from the slice's
+ * plans and checked by the same set-based SQL as uploaded streams (generated-streams.ts).
  */
 export async function ingestSyntheticSlice(
   ch: ClickHouse,
@@ -43,7 +43,7 @@ export async function ingestSyntheticSlice(
   whilePromoting: <T>(work: () => Promise<T>) => Promise<T> = (work) => work(),
 ): Promise<IngestOutcome> {
   const outcome = emptyOutcome(syntheticSource(slice.options), 'synthetic');
-  // Each attempt generates into partitions of its own (see attemptBatch); plans share the id.
+  // Each attempt plans into partitions of its own (see attemptBatch).
   const batchId = await attemptBatch(ch, slice.batchId, attempt);
   const changesId = await attemptBatch(ch, `${slice.batchId}-promote`, attempt);
   for (let earlier = 1; earlier <= attempt; earlier += 1) {
@@ -68,12 +68,11 @@ export async function ingestSyntheticSlice(
   }
   await ingester.flush();
   await storePlans(ch, batchId, plans);
-  outcome.records += await synthesizeStreams(ch, batchId);
-  // Generated samples have no file: rejects are located by activity and second (locatorPrefix '').
-  const [streams] = await whilePromoting(() =>
-    promoteStagedSamples(ch, { stagedIds: [batchId], sources: [outcome.source], changesId, locatorPrefix: '' }),
+  outcome.records += await plannedSamples(ch, batchId);
+  const streams = await whilePromoting(() =>
+    promoteGeneratedSamples(ch, { planBatchId: batchId, source: outcome.source, changesId }),
   );
-  return withStreams(outcome, streams!);
+  return withStreams(outcome, streams);
 }
 
 function recentPart(athlete: GeneratedAthlete, since: string | undefined): GeneratedAthlete {
@@ -95,4 +94,15 @@ function record(locator: string, fields: Record<string, unknown>) {
 async function storePlans(ch: ClickHouse, batchId: string, plans: StreamPlan[]): Promise<StreamPlan[]> {
   await insertStreamPlans(ch, batchId, plans);
   return [];
+}
+
+/** The samples the batch's plans generate (rejected ones included): the slice's stream records. */
+async function plannedSamples(ch: ClickHouse, batchId: string): Promise<number> {
+  const result = await ch.client.query({
+    query: streamRowCount(ch.db),
+    query_params: { batch_id: batchId },
+    format: 'JSONEachRow',
+  });
+  const [{ samples } = { samples: '0' }] = await result.json<{ samples: string }>();
+  return Number(samples);
 }

@@ -14,21 +14,30 @@ FROM (
     *,
     m,
     if(m >= moving_s, moving_s + pause_s + 30, if(m >= pause_at_s, m + pause_s, m)) AS t,
-    2 * pi() * altitude_cycles / moving_s AS omega,
     omega * m AS phase,
     intDiv(m, block_s) AS block,
     if(block % 2 = 0, 1, -1) * (cityHash64(seed, intDiv(block, 2), 5) % 20001 / 10000 - 1) AS block_noise,
     base_power_w * (1 + power_hill_share * sin(phase))
       * (1 + block_power_share * block_noise + second_power_share * (cityHash64(seed, m, 1) % 20001 / 10000 - 1)) AS power,
-    base_hr_bpm + hr_drift_bpm_per_h * (m - (moving_s - 1) / 2) / 3600 + hr_hill_bpm * sin(phase - 0.4)
+    base_hr_bpm + hr_drift_bpm_per_h * (m - middle) / 3600 + hr_hill_bpm * sin(phase - 0.4)
       + hr_block_bpm * block_noise + 1.5 * (cityHash64(seed, m, 2) % 20001 / 10000 - 1)
-      - hr_warmup_bpm * (exp(-m / 90) - (1 - exp(-moving_s / 90)) / (1 - exp(-1 / 90)) / moving_s) AS hr,
+      - hr_warmup_bpm * (exp(-m / 90) - warmup_mean) AS hr,
     base_speed_mps * (1 - speed_hill_share * sin(phase))
       * (1 + block_speed_share * block_noise + 0.03 * (cityHash64(seed, m, 3) % 20001 / 10000 - 1)) AS speed,
     altitude_base_m + altitude_amp_m * (1 - cos(phase)) / 2 AS altitude,
     -- closed form of the running sum of the smooth speed: sum of sin(k·omega) for k = 0 … m
-    base_speed_mps * ((m + 1) - speed_hill_share * (cos(omega / 2) - cos(omega * (m + 0.5))) / (2 * sin(omega / 2))) AS distance
-  FROM db.generator_stream_plans
+    base_speed_mps * ((m + 1) - speed_hill_share * (cos_half_omega - cos(omega * (m + 0.5))) / two_sin_half_omega) AS distance
+  FROM (
+    -- The terms that do not vary within an activity, once per plan rather than once per sample (the same
+    -- expressions on the same values: the samples are bit for bit those of computing them per sample).
+    SELECT *,
+      2 * pi() * altitude_cycles / moving_s AS omega,
+      cos(omega / 2) AS cos_half_omega,
+      2 * sin(omega / 2) AS two_sin_half_omega,
+      (moving_s - 1) / 2 AS middle,
+      (1 - exp(-moving_s / 90)) / (1 - exp(-1 / 90)) / moving_s AS warmup_mean
+    FROM db.generator_stream_plans
+    WHERE batch_id = {batch_id:String}
+  )
   ARRAY JOIN range(toUInt64(moving_s) + toUInt64(outside_sample)) AS m
-  WHERE batch_id = {batch_id:String}
 )
