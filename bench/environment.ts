@@ -7,6 +7,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { openClickHouse, type ClickHouse } from '../clickhouse/client.js';
 import { parseFeatures } from '../config/env.js';
+import { parseWorker } from '../config/worker.js';
 import { migrate } from '../clickhouse/migrate.js';
 import { databaseName } from '../clickhouse/sql.js';
 import { temporalCliPath } from '../infra/temporal-cli.js';
@@ -19,8 +20,9 @@ export async function benchEnvironment() {
     server: { executable: { type: 'existing-path', path: temporalCliPath() } },
   });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'afs-bench-'));
-  // FEATURE_BUCKETS / FEATURE_CONCURRENCY apply to benchmarks as to workers.
+  // FEATURE_BUCKETS / FEATURE_CONCURRENCY and the worker settings (WORKFLOW_BUNDLE...) apply to benchmarks as to workers.
   const features = parseFeatures(process.env, []);
+  const workerSettings = parseWorker(process.env, []);
   const shared = openClickHouse({ kind: 'embedded', path: path.join(dataDir, 'clickhouse'), database: 'bench' });
 
   return {
@@ -43,6 +45,7 @@ export async function benchEnvironment() {
         { address: '', namespace: 'default', taskQueue },
         ch,
         features,
+        workerSettings,
       );
       const started = performance.now();
       const result = await worker.runUntil(

@@ -16,7 +16,7 @@
       CAST(s.speed_mps, 'Nullable(Float64)') AS speed_mps, CAST(s.altitude_m, 'Nullable(Float64)') AS altitude_m,
       CAST(s.cadence, 'Nullable(Float64)') AS cadence, CAST(s.distance_m, 'Nullable(Float64)') AS distance_m,
       k.athlete_id AS athlete_id, k.sport AS sport, k.elapsed_time_s AS elapsed_time_s
-    FROM (SELECT * FROM (SELECT
+    FROM (SELECT
   batch_id,
   m AS seq,
   activity_id,
@@ -55,54 +55,10 @@ FROM (
       (moving_s - 1) / 2 AS middle,
       (1 - exp(-moving_s / 90)) / (1 - exp(-1 / 90)) / moving_s AS warmup_mean
     FROM db.generator_stream_plans
-    WHERE batch_id = {batch_id:String} AND activity_id IN (SELECT activity_id FROM db.stream_changes WHERE batch_id = {changesId:String} AND changed) AND cityHash64(activity_id) % 2 = 0
+    WHERE batch_id = {batch_id:String} AND activity_id IN (SELECT activity_id FROM db.stream_changes WHERE batch_id = {changesId:String} AND changed)
   )
   ARRAY JOIN range(toUInt64(moving_s) + toUInt64(outside_sample)) AS m
-)
-UNION ALL
-SELECT
-  batch_id,
-  m AS seq,
-  activity_id,
-  t AS t_s,
-  if(has_hr, if(toInt64(m) = hr_glitch_at, 255, round(hr)), NULL) AS hr_bpm,
-  if(has_power, greatest(0, round(power)), NULL) AS power_w,
-  round(speed, 3) AS speed_mps,
-  round(altitude, 1) AS altitude_m,
-  if(base_cadence > 0, round(base_cadence + 3 * (cityHash64(seed, m, 4) % 20001 / 10000 - 1)), NULL) AS cadence,
-  round(distance, 1) AS distance_m
-FROM (
-  SELECT
-    *,
-    m,
-    if(m >= moving_s, moving_s + pause_s + 30, if(m >= pause_at_s, m + pause_s, m)) AS t,
-    omega * m AS phase,
-    intDiv(m, block_s) AS block,
-    if(block % 2 = 0, 1, -1) * (cityHash64(seed, intDiv(block, 2), 5) % 20001 / 10000 - 1) AS block_noise,
-    base_power_w * (1 + power_hill_share * sin(phase))
-      * (1 + block_power_share * block_noise + second_power_share * (cityHash64(seed, m, 1) % 20001 / 10000 - 1)) AS power,
-    base_hr_bpm + hr_drift_bpm_per_h * (m - middle) / 3600 + hr_hill_bpm * sin(phase - 0.4)
-      + hr_block_bpm * block_noise + 1.5 * (cityHash64(seed, m, 2) % 20001 / 10000 - 1)
-      - hr_warmup_bpm * (exp(-m / 90) - warmup_mean) AS hr,
-    base_speed_mps * (1 - speed_hill_share * sin(phase))
-      * (1 + block_speed_share * block_noise + 0.03 * (cityHash64(seed, m, 3) % 20001 / 10000 - 1)) AS speed,
-    altitude_base_m + altitude_amp_m * (1 - cos(phase)) / 2 AS altitude,
-    -- closed form of the running sum of the smooth speed: sum of sin(k·omega) for k = 0 … m
-    base_speed_mps * ((m + 1) - speed_hill_share * (cos_half_omega - cos(omega * (m + 0.5))) / two_sin_half_omega) AS distance
-  FROM (
-    -- The terms that do not vary within an activity, once per plan rather than once per sample (the same
-    -- expressions on the same values: the samples are bit for bit those of computing them per sample).
-    SELECT *,
-      2 * pi() * altitude_cycles / moving_s AS omega,
-      cos(omega / 2) AS cos_half_omega,
-      2 * sin(omega / 2) AS two_sin_half_omega,
-      (moving_s - 1) / 2 AS middle,
-      (1 - exp(-moving_s / 90)) / (1 - exp(-1 / 90)) / moving_s AS warmup_mean
-    FROM db.generator_stream_plans
-    WHERE batch_id = {batch_id:String} AND activity_id IN (SELECT activity_id FROM db.stream_changes WHERE batch_id = {changesId:String} AND changed) AND cityHash64(activity_id) % 2 = 1
-  )
-  ARRAY JOIN range(toUInt64(moving_s) + toUInt64(outside_sample)) AS m
-))) AS s
+)) AS s
     LEFT JOIN (
   SELECT activity_id, any(athlete_id) AS athlete_id, any(toString(sport)) AS sport, any(elapsed_time_s) AS elapsed_time_s
   FROM db.activities FINAL
@@ -110,4 +66,3 @@ FROM (
   GROUP BY activity_id) AS k ON k.activity_id = s.activity_id
   ))
   WHERE reason = ''
-  SETTINGS max_insert_threads = 2
