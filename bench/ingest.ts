@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { machine } from './environment.js';
 import { printTable, type BenchRow } from './report.js';
@@ -5,8 +6,9 @@ import { syntheticRows } from './ingest-synthetic.js';
 
 /**
  * `npm run bench:ingest`: the synthetic population through `ingestActivities` (each run in a child process
- * of its own, so its peak RSS is its own), then the file rows, and one closing table with the engine's
- * limit beside each figure (bench/report.ts).
+ * of its own, so its peak RSS is its own), then the file rows (CSV, NDJSON, a FIT folder: bench/ingest-files.ts),
+ * and one closing table with the engine's limit beside each figure (bench/report.ts).
+ * `--athletes 0` leaves the synthetic rows out, `--csv-samples 0 --fit-files 0` the file rows.
  */
 const { values } = parseArgs({
   options: {
@@ -14,15 +16,53 @@ const { values } = parseArgs({
     days: { type: 'string', default: '730' },
     'stream-share': { type: 'string', default: '0.042' },
     'athletes-per-slice': { type: 'string', default: '25' },
+    'csv-samples': { type: 'string', default: '2000000' },
+    'fit-files': { type: 'string', default: '1000' },
+    'fit-seconds': { type: 'string', default: '7200' },
+    flatness: { type: 'string', default: 'yes' },
     runs: { type: 'string', default: '3' },
   },
 });
+const runs = Number(values.runs);
 
-const rows: BenchRow[] = await syntheticRows({
-  athletes: Number(values.athletes),
-  days: Number(values.days),
-  streamShare: Number(values['stream-share']),
-  athletesPerSlice: Number(values['athletes-per-slice']),
-  runs: Number(values.runs),
-});
-printTable(`== ingest benchmark, medians of ${values.runs} runs; ${machine()}`, rows);
+/** The options of bench/ingest-files.ts's `ingestFileRows`. */
+interface FileBenchOptions {
+  samples: number;
+  runs: number;
+  fitFiles: number;
+  fitSeconds: number;
+  flatness: boolean;
+}
+
+/** The file rows of bench/ingest-files.ts, which is loaded only where it exists (the file-ingest work). */
+async function fileRows(options: FileBenchOptions): Promise<BenchRow[]> {
+  const module = './ingest-files.js';
+  if (!fs.existsSync(new URL('./ingest-files.ts', import.meta.url))) {
+    console.log('bench/ingest-files.ts is not in this clone: no file rows');
+    return [];
+  }
+  const files = (await import(module)) as { ingestFileRows(o: FileBenchOptions): Promise<BenchRow[]> };
+  return files.ingestFileRows(options);
+}
+
+const rows: BenchRow[] = [];
+if (Number(values.athletes) > 0)
+  rows.push(
+    ...(await syntheticRows({
+      athletes: Number(values.athletes),
+      days: Number(values.days),
+      streamShare: Number(values['stream-share']),
+      athletesPerSlice: Number(values['athletes-per-slice']),
+      runs,
+    })),
+  );
+rows.push(
+  ...(await fileRows({
+    samples: Number(values['csv-samples']),
+    runs,
+    fitFiles: Number(values['fit-files']),
+    fitSeconds: Number(values['fit-seconds']),
+    flatness: values.flatness !== 'no',
+  })),
+);
+printTable(`== ingest benchmark, medians of ${runs} runs; ${machine()}`, rows);
