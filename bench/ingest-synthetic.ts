@@ -91,7 +91,8 @@ export async function syntheticRows(o: SyntheticOptions): Promise<BenchRow[]> {
       measure:
         `ingest, synthetic ${o.athletes} athletes × ${o.days} days through ingestActivities ` +
         `(${runs[0]!.activities.toLocaleString('en')} activity records, ${samples.toLocaleString('en')} stream samples, ` +
-        `slices of ${o.athletesPerSlice}; peak RSS: the highest run's worker process, engine included, prebuilt workflow bundle)`,
+        `slices of ${o.athletesPerSlice}; worker CPU ${median(runs.map((r) => r.cpuSeconds)).toFixed(1)} s (median); ` +
+        `peak RSS: the highest run's worker process, engine included, prebuilt workflow bundle)`,
       seconds,
       rows: samples,
       limit: {
