@@ -56,10 +56,14 @@ export async function stageStreamFileInEngine(
     batch_id: stagedId,
     seq_base: fileIndex * FILE_SEQ_FACTOR,
     header_line: header.line,
-    columns: header.columns.length,
-    ...Object.fromEntries(COLUMNS.map((c) => [`i_${c}`, header.columns.indexOf(c) + 1])),
+    line_pattern: sql.csvLinePattern(header.columns),
+    ...Object.fromEntries(sql.SAMPLE_FIELDS.map((c) => [`i_${c}`, header.columns.indexOf(c) + 1])),
   };
   await ch.client.command({ query: sql.stagePlainSamples(ch.db, file.format), query_params: params });
+  const byEngine = await count(ch, sql.stagedCount(ch.db), params);
+  outcome.records += byEngine;
+  // A clean file: every line after the header staged, nothing left for Node (no second pass over the file).
+  if (byEngine === (await count(ch, sql.lineCount, params)) - header.line) return byEngine;
   const left = await (
     await ch.client.query({
       query: sql.linesLeftToNode(file.format),
@@ -69,19 +73,20 @@ export async function stageStreamFileInEngine(
   ).json<{ line_no: number; line_base64: string; lone_cr: number }>();
   if (left.length > MAX_LINES_LEFT_TO_NODE || left.some((l) => l.lone_cr)) {
     await resetBatch(ch, stagedId);
+    outcome.records -= byEngine;
     return undefined;
   }
-  const [staged] = await (
-    await ch.client.query({ query: sql.stagedCount(ch.db), query_params: params, format: 'JSONEachRow' })
-  ).json<{ n: string }>();
-  const byEngine = Number(staged?.n ?? 0);
-  outcome.records += byEngine;
   const parser = file.format === 'csv' ? csvLineParser(KEY_COLUMNS.streams, header.columns) : ndjsonLine;
   await checkInNode(ch, left, parser, new SampleStager(ch, stagedId, fileIndex), outcome);
   return byEngine;
 }
 
-const COLUMNS = ['activity_id', 't_s', 'hr_bpm', 'power_w', 'speed_mps', 'altitude_m', 'cadence', 'distance_m'];
+async function count(ch: ClickHouse, query: string, params: Record<string, unknown>): Promise<number> {
+  const [row] = await (
+    await ch.client.query({ query, query_params: params, format: 'JSONEachRow' })
+  ).json<{ n: string }>();
+  return Number(row?.n ?? 0);
+}
 
 /** The lines the engine left, read as the Node reader reads every line (blank lines are skipped). */
 async function checkInNode(

@@ -85,6 +85,13 @@ const jsonLines = [
   '{"activity_id":"a1","t_s":23,"Hr_bpm":1}',
   '{"activity_id":"a1","t_s":24,"hr_bpm":01}',
   '{"activity_id":"a1","t_s":25}  ',
+  '{"activity_id":"a1","t_s":26} x',
+  '{"activity_id":"a1","t_s":27}{"t_s":1}',
+  '{"activity_id":"a1","t_s":1e-400}',
+  '{"activity_id":"a1","t_s":28,"hr_bpm":12345678901234567890123}',
+  '{"activity_id":"a1","t_s":29,"hr_bpm":"+1"}',
+  '{"activity_id":"a1","t_s":30,"hr_bpm":"1e5"}',
+  '\t{"activity_id":"a1","t_s":31}',
 ];
 
 const INVALID_UTF8 = Buffer.from([0x61, 0x31, 0xff, 0xfe, 0x2c]);
@@ -115,6 +122,8 @@ function files(): Record<string, string | Uint8Array> {
       INVALID_UTF8,
       Buffer.from('","t_s":1}\n{"activity_id":"a1","t_s":2,"note":"\xff"}\n'),
     ]),
+    'clean/streams.csv': [CSV_HEADER, 'a1,0,120,200,8.5,100,90,0', 'a1,1,121,,8.5,100,90,8.5'].join('\n'),
+    'clean/streams.ndjson': `${jsonLines.slice(0, 2).join('\n')}\n\n\n`,
     'empty/streams.ndjson': '',
     'empty/streams.csv': '',
   };
@@ -178,6 +187,7 @@ describe('stream files read by the engine', () => {
       );
     expect(await stagedBy('plain/streams.csv')).toBeGreaterThan(5);
     expect(await stagedBy('plain/streams.ndjson')).toBeGreaterThan(5);
+    expect(await stagedBy('clean/streams.csv')).toBe(2);
     expect(await stagedBy('lone-cr/streams.csv')).toBeUndefined();
     expect(await stagedBy('dup-header/streams.csv')).toBeUndefined();
   });
