@@ -120,7 +120,8 @@ const texts = { csv: csvTexts, ndjson: jsonTexts };
 
 /** Math.round: halves up (ClickHouse's round() would round them to even). */
 const mathRound = (x: string) => `floor(${x}) + (${x} - floor(${x}) >= 0.5)`;
-const nullable = (f: string) => `if(text_${f} = '', NULL, number_${f})`;
+/** NULL for a blank value, stored as Node stages it (\N): a NULL over NaN would break the promotion's casts. */
+const nullable = (f: string) => `(toFloat64OrNull(text_${f}) + 0)`;
 
 /** The plainly valid samples of the file, staged as Node's stager would stage them. */
 export const stagePlainSamples = (db: Database, kind: 'csv' | 'ndjson') => `

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ClickHouse } from '../../clickhouse/client.js';
 import { classifyFile } from '../../ingest/classify-files.js';
-import { stageStreamFile } from '../../ingest/ingest-file.js';
+import { ingestFile, promoteStreamUpload, stageStreamFile } from '../../ingest/ingest-file.js';
 import { emptyOutcome } from '../../ingest/outcome.js';
 import { stageStreamFileInEngine } from '../../ingest/stream-file-engine.js';
 import { freshDatabase, rows } from '../support/clickhouse.js';
@@ -130,19 +130,33 @@ function files(): Record<string, string | Uint8Array> {
 }
 
 async function stageWith(ch: ClickHouse, filePath: string) {
-  const { stagedId, outcome } = await stageStreamFile(ch, classifyFile(filePath), 1, {
+  const { stagedId, outcome } = await stageStreamFile(ch, classifyFile(filePath), 0, {
     batchId: 'engine-test',
     now: new Date(),
     onProgress: () => {},
   });
+  const staged = await rows(
+    ch,
+    `SELECT seq, activity_id, t_s, hr_bpm, power_w, speed_mps, altitude_m, cadence, distance_m
+     FROM ${ch.db}.stream_staging WHERE batch_id = {stagedId:String} ORDER BY seq`,
+    { stagedId },
+  );
+  // Then stored: what the promotion makes of the staged rows must be the same too.
+  await ingestFile(ch, classifyFile(path.join(summaries, 'athletes.csv')), {
+    batchId: 'a',
+    now: new Date(),
+    onProgress: () => {},
+  });
+  await ingestFile(ch, classifyFile(path.join(summaries, 'activities.csv')), {
+    batchId: 'b',
+    now: new Date(),
+    onProgress: () => {},
+  });
+  const [promoted] = await promoteStreamUpload(ch, [{ stagedId, outcome }], { batchId: 'engine-test' });
   return {
-    outcome,
-    staged: await rows(
-      ch,
-      `SELECT seq, activity_id, t_s, hr_bpm, power_w, speed_mps, altitude_m, cadence, distance_m
-       FROM ${ch.db}.stream_staging WHERE batch_id = {stagedId:String} ORDER BY seq`,
-      { stagedId },
-    ),
+    outcome: promoted,
+    staged,
+    stored: await rows(ch, `SELECT * FROM ${ch.db}.activity_streams ORDER BY activity_id, t_s`),
     rejects: await rows(
       ch,
       `SELECT locator, reason_code, detail, raw_payload FROM ${ch.db}.ingest_rejects FINAL
@@ -151,6 +165,17 @@ async function stageWith(ch: ClickHouse, filePath: string) {
     ),
   };
 }
+
+/** The athlete and the activities the samples belong to (a1 and a2, long enough for every sample). */
+const summaries = writeFiles({
+  'athletes.csv': 'athlete_id,name,sex,birth_year,time_zone\nx1,X,F,1990,UTC\n',
+  'activities.csv': [
+    'activity_id,athlete_id,sport,start_time_utc,distance_m,moving_time_s,elapsed_time_s',
+    'a1,x1,ride,2025-01-01 06:00:00,1000,100000,100000',
+    'a2,x1,run,2025-01-02 06:00:00,1000,100000,100000',
+    '42,x1,run,2025-01-03 06:00:00,1000,100000,100000',
+  ].join('\n'),
+});
 
 describe('stream files read by the engine', () => {
   const dir = writeFiles(files());
@@ -171,6 +196,7 @@ describe('stream files read by the engine', () => {
     const viaEngine = await stageWith(await freshDatabase(), filePath);
     const viaNode = await stageWith({ ...(await freshDatabase()), embedded: false }, filePath);
     expect(viaEngine.staged.length).toBeGreaterThan(100);
+    expect(viaEngine.stored.length).toBeGreaterThan(10);
     expect(viaEngine.rejects.length).toBeGreaterThan(100);
     expect(viaEngine).toEqual(viaNode);
   });
@@ -265,7 +291,9 @@ function randomCsv(lines: number): string {
     else {
       const cells = [
         cellValue(next, ['a1', 'a2'], IDS),
-        ...Array.from({ length: 7 }, () => cellValue(next, GOOD_NUMBERS, NUMBERS)),
+        // mostly in time order, so that many samples are stored
+        cellValue(next, [String(i), `${i}.4`], NUMBERS),
+        ...Array.from({ length: 6 }, () => cellValue(next, GOOD_NUMBERS, NUMBERS)),
       ].map(quoteSome);
       if (next() < 0.03) cells.pop();
       out.push(cells.join(','));
@@ -277,10 +305,12 @@ function randomCsv(lines: number): string {
 function randomNdjson(lines: number): string {
   const next = random(7);
   const fields = ['activity_id', 't_s', 'hr_bpm', 'power_w', 'speed_mps', 'altitude_m', 'cadence', 'distance_m'];
+  let line = 0;
   const value = (field: string): string => {
     const r = next();
+    if (field === 't_s' && r < 0.8) return String(line);
     if (field === 'activity_id') return r < 0.85 ? '"a1"' : r < 0.9 ? '42' : JSON.stringify(pick(next, IDS));
-    if (r < 0.6)
+    if (r < 0.85)
       return pick(
         next,
         GOOD_NUMBERS.filter((n) => n !== ''),
@@ -295,6 +325,7 @@ function randomNdjson(lines: number): string {
       out.push(pick(next, ['', ' ', '[]', 'null', '{', '{}', '"x"']));
       continue;
     }
+    line += 1;
     const members = fields
       .filter((f) => f === 't_s' || next() < 0.85)
       .map((f) => `${JSON.stringify(f)}${pick(next, [':', ' : '])}${value(f)}`);

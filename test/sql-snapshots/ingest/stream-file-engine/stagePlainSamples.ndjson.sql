@@ -1,6 +1,6 @@
   INSERT INTO db.stream_staging (batch_id, seq, activity_id, t_s, hr_bpm, power_w, speed_mps, altitude_m, cadence, distance_m)
   SELECT {batch_id:String}, {seq_base:UInt64} + line_no, text_activity_id, floor(number_t_s) + (number_t_s - floor(number_t_s) >= 0.5),
-    if(text_hr_bpm = '', NULL, number_hr_bpm), if(text_power_w = '', NULL, number_power_w), if(text_speed_mps = '', NULL, number_speed_mps), if(text_altitude_m = '', NULL, number_altitude_m), if(text_cadence = '', NULL, number_cadence), if(text_distance_m = '', NULL, number_distance_m)
+    (toFloat64OrNull(text_hr_bpm) + 0), (toFloat64OrNull(text_power_w) + 0), (toFloat64OrNull(text_speed_mps) + 0), (toFloat64OrNull(text_altitude_m) + 0), (toFloat64OrNull(text_cadence) + 0), (toFloat64OrNull(text_distance_m) + 0)
   FROM (
   SELECT line_no, line, lone_cr, text_activity_id, text_t_s, text_hr_bpm, text_power_w, text_speed_mps, text_altitude_m, text_cadence, text_distance_m,
     (ifNull(toFloat64OrNull(text_t_s), nan) + 0) AS number_t_s, (ifNull(toFloat64OrNull(text_hr_bpm), nan) + 0) AS number_hr_bpm, (ifNull(toFloat64OrNull(text_power_w), nan) + 0) AS number_power_w, (ifNull(toFloat64OrNull(text_speed_mps), nan) + 0) AS number_speed_mps, (ifNull(toFloat64OrNull(text_altitude_m), nan) + 0) AS number_altitude_m, (ifNull(toFloat64OrNull(text_cadence), nan) + 0) AS number_cadence, (ifNull(toFloat64OrNull(text_distance_m), nan) + 0) AS number_distance_m,
