@@ -17,7 +17,8 @@ import { parseArgs } from 'node:util';
 import { Decoder, Stream } from '@garmin/fitsdk';
 import { openClickHouse } from '../clickhouse/client.js';
 import { migrate } from '../clickhouse/migrate.js';
-import { classifyFile } from '../ingest/classify-files.js';
+import { classifyFile, planIngest } from '../ingest/classify-files.js';
+import { ingestFitFiles } from '../ingest/fit-folder.js';
 import { ingestFile, promoteStreamUpload, stageStreamFile } from '../ingest/ingest-file.js';
 import { encodeFitActivity } from '../test/support/fit-file.js';
 import { printTable, type BenchRow } from './report.js';
@@ -103,27 +104,29 @@ export async function ingestFileRows(options: FileBenchOptions): Promise<BenchRo
   try {
     const rows: BenchRow[] = [];
     const text = path.join(root, 'text');
-    writeTextExport(text, options.samples);
-    const csv = alternate('csv', 'file-limit-csv', text, options.runs);
-    rows.push(
-      row(
-        `CSV stream file, ${csv.products[0]!.rows.toLocaleString('en')} samples`,
-        'bare INSERT … SELECT FROM file(CSVWithNames)',
-        csv,
-        millionPerSecond,
-      ),
-    );
-    const json = alternate('ndjson', 'file-limit-ndjson', text, options.runs);
-    rows.push(
-      row(
-        `NDJSON stream file, ${json.products[0]!.rows.toLocaleString('en')} samples`,
-        'bare INSERT … SELECT FROM file(JSONEachRow)',
-        json,
-        millionPerSecond,
-      ),
-    );
-    fs.rmSync(text, { recursive: true });
-    if (options.flatness) {
+    if (options.samples > 0) {
+      writeTextExport(text, options.samples);
+      const csv = alternate('csv', 'file-limit-csv', text, options.runs);
+      rows.push(
+        row(
+          `CSV stream file, ${csv.products[0]!.rows.toLocaleString('en')} samples`,
+          'bare INSERT … SELECT FROM file(CSVWithNames)',
+          csv,
+          millionPerSecond,
+        ),
+      );
+      const json = alternate('ndjson', 'file-limit-ndjson', text, options.runs);
+      rows.push(
+        row(
+          `NDJSON stream file, ${json.products[0]!.rows.toLocaleString('en')} samples`,
+          'bare INSERT … SELECT FROM file(JSONEachRow)',
+          json,
+          millionPerSecond,
+        ),
+      );
+      fs.rmSync(text, { recursive: true });
+    }
+    if (options.flatness && options.samples > 0) {
       const big = path.join(root, 'text-4x');
       writeTextExport(big, options.samples * 4);
       const csv4 = alternate('csv', 'file-limit-csv', big, 1);
@@ -257,8 +260,11 @@ async function child(measure: Measure, dir: string): Promise<Measured> {
         format: 'JSONEachRow',
       });
       started = performance.now();
-      for (const [i, name] of fs.readdirSync(dir).sort().entries())
-        await ingest(path.join(dir, name), `fit-${i}`, 'f1');
+      const files = planIngest([dir], 'f1');
+      if (process.env.BENCH_FIT_FILE_BY_FILE === '1')
+        for (const [i, file] of files.entries())
+          await ingestFile(ch, file, { ...options, batchId: `fit-${i}`, athleteId: 'f1' });
+      else await ingestFitFiles(ch, files, { ...options, batchId: 'fit', athleteId: 'f1' });
       return {
         seconds: (performance.now() - started) / 1000,
         rows: await count('activity_streams'),

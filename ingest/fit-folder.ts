@@ -16,8 +16,8 @@ const BATCH_FILES = 64;
 /**
  * Ingests many FIT files of one athlete (a device export) with the result of ingestFile on each file in
  * order, but faster: the files are decoded concurrently by a pool of worker threads (one per core; the SDK
- * decode is the CPU-bound part), at most two files per thread decoded ahead of the consumer (bounded
- * memory), and the samples of up to BATCH_FILES files are staged and promoted as one upload. One upload
+ * decode is the CPU-bound part), at most a batch and two files per thread decoded ahead of the one being
+ * stored (bounded memory: about 0.5 MB of staging text per hour of 1 Hz records), and the samples of up to BATCH_FILES files are staged and promoted as one upload. One upload
  * checks each activity's samples alone, as per-file uploads do, as long as no activity id appears twice in
  * it; a batch where one does is ingested file by file instead. Returns one outcome per file, in order.
  */
@@ -37,6 +37,8 @@ export async function ingestFitFiles(
         fileIndex: i % BATCH_FILES,
         stagedId: stagedIdOf(Math.floor(i / BATCH_FILES)),
       })),
+      // the next batch decodes while this one is stored
+      BATCH_FILES + 2 * pool.size,
     );
     const outcomes: IngestOutcome[] = [];
     for (let start = 0; start < files.length; start += BATCH_FILES) {
@@ -118,6 +120,10 @@ class DecodePool {
   private readonly waiting: { task: FitDecodeTask; settle: (result: FitDecoded | Error) => void }[] = [];
   private readonly all: Worker[] = [];
 
+  get size(): number {
+    return this.all.length;
+  }
+
   constructor(size: number) {
     const url = new URL('./fit-decode-worker.mjs', import.meta.url);
     for (let i = 0; i < size; i += 1) {
@@ -127,9 +133,11 @@ class DecodePool {
     }
   }
 
-  /** Decodes the tasks, at most two per thread ahead of what the caller has taken. */
-  inOrder(tasks: FitDecodeTask[]): { next(): Promise<FitDecoded> } {
-    const ahead = this.all.length * 2;
+  /**
+   * Decodes the tasks, at most `ahead` beyond what the caller has taken: decoding goes on while the caller
+   * stores a batch, and memory holds at most that many decoded files.
+   */
+  inOrder(tasks: FitDecodeTask[], ahead: number): { next(): Promise<FitDecoded> } {
     const results: Promise<FitDecoded>[] = [];
     const launch = (i: number) => {
       if (i >= tasks.length) return;
