@@ -47,4 +47,4 @@
   WHERE NOT plain
   ORDER BY line_no
   LIMIT {max_lines:UInt64}
-  SETTINGS short_circuit_function_evaluation = 'disable'
+  SETTINGS storage_file_read_method = 'pread', short_circuit_function_evaluation = 'disable'

@@ -29,4 +29,6 @@
   FROM file({path:String}, 'LineAsString', 'raw String', 'none'))
   WHERE line_no > {header_line:UInt64}))
   WHERE plain
-  SETTINGS short_circuit_function_evaluation = 'disable'
+  -- parts of at most 256 k rows: the insert's sort buffer does not grow with the file
+  SETTINGS storage_file_read_method = 'pread', short_circuit_function_evaluation = 'disable', max_insert_block_size = 262144, min_insert_block_size_rows = 262144,
+    min_insert_block_size_bytes = 0

@@ -47,4 +47,6 @@
     if(line_no = 1 AND startsWith(crlf_free, '\xEF\xBB\xBF'), substring(crlf_free, 4), crlf_free) AS line
   FROM file({path:String}, 'LineAsString', 'raw String', 'none')) WHERE line_no > {header_line:UInt64}))))
   WHERE plain
-  SETTINGS short_circuit_function_evaluation = 'disable'
+  -- parts of at most 256 k rows: the insert's sort buffer does not grow with the file
+  SETTINGS storage_file_read_method = 'pread', short_circuit_function_evaluation = 'disable', max_insert_block_size = 262144, min_insert_block_size_rows = 262144,
+    min_insert_block_size_bytes = 0
