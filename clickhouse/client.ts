@@ -11,6 +11,8 @@ import { isolateQuerySettings, type EmbeddedConnection } from './embedded-settin
 export interface ClickHouse {
   client: ClickHouseClient;
   db: Database;
+  /** the embedded engine (chdb), which reads this machine's files itself (`file()`) */
+  embedded?: boolean;
   close(): Promise<void>;
 }
 
@@ -34,7 +36,7 @@ export function openClickHouse(config: ClickHouseConfig): ClickHouse {
     config.kind === 'server' && config.cluster
       ? withClusterDml(opened, config.cluster, shardedTables(migrations.flatMap((m) => m.statements(db))))
       : opened;
-  return { client, db, close: () => client.close() };
+  return { client, db, embedded: config.kind === 'embedded', close: () => client.close() };
 }
 
 function openEmbedded(dataPath: string): ClickHouseClient {

@@ -11,7 +11,7 @@ import { writeRejects, type Rejected } from './rejects.js';
 import { attemptBatch, promoteStagedSamples, SampleStager } from './streams.js';
 import { SummaryIngester } from './summary-ingester.js';
 import { ingestDeletions } from './ingest-deletions.js';
-import { parseSample } from './validate.js';
+import { checkSampleRecord, stageStreamFileInEngine } from './stream-file-engine.js';
 
 export interface IngestFileOptions {
   /** names this file's scratch partitions; stable across the retries of one workflow's step */
@@ -74,13 +74,15 @@ export async function stageStreamFile(
 ): Promise<StagedStreamFile> {
   const outcome = emptyOutcome(file.path, file.kind);
   const stagedId = await attemptBatch(ch, options.batchId, options.attempt ?? 1);
+  if ((await stageStreamFileInEngine(ch, file, fileIndex, stagedId, outcome)) !== undefined) {
+    options.onProgress(outcome.records);
+    return { stagedId, outcome };
+  }
   const stager = new SampleStager(ch, stagedId, fileIndex);
   const rejects: Rejected[] = [];
   for await (const chunk of readRecords(file)) {
     for (const record of chunk) {
-      const checked = record.fields
-        ? parseSample(record.fields)
-        : { ok: false as const, reason: record.rejectAs ?? 'malformed_record', detail: record.parseError ?? '' };
+      const checked = checkSampleRecord(record);
       if (checked.ok) stager.add(checked.row, record.line ?? 0);
       else {
         rejects.push({ locator: record.locator, reason: checked.reason, detail: checked.detail, text: record.text });

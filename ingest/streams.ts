@@ -21,6 +21,38 @@ function tsvField(value: string | number | null): string {
       : value.replace(/[\\\t\n]/g, (c) => (c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\\\'));
 }
 
+/** One sample as a `stream_staging` TSV line (STAGING_COLUMNS, without the line end). */
+export function stagingLine(batchId: string, seq: number, s: StreamSample): string {
+  return (
+    `${batchId}\t${seq}\t${tsvField(s.activity_id)}\t${s.t_s}\t${tsvField(s.hr_bpm)}\t` +
+    `${tsvField(s.power_w)}\t${tsvField(s.speed_mps)}\t${tsvField(s.altitude_m)}\t${tsvField(s.cadence)}\t${tsvField(s.distance_m)}`
+  );
+}
+
+export const STAGING_COLUMNS: [string, ...string[]] = [
+  'batch_id',
+  'seq',
+  'activity_id',
+  't_s',
+  'hr_bpm',
+  'power_w',
+  'speed_mps',
+  'altitude_m',
+  'cadence',
+  'distance_m',
+];
+
+/** Writes `stream_staging` TSV text (lines of stagingLine, newline-terminated). */
+export async function insertStagingTsv(ch: ClickHouse, tsv: string): Promise<void> {
+  if (tsv === '') return;
+  await ch.client.insert({
+    table: `${ch.db}.stream_staging`,
+    values: Readable.from([tsv], { objectMode: false }),
+    format: 'TabSeparated',
+    columns: STAGING_COLUMNS,
+  });
+}
+
 /** Buffers samples and writes them to `stream_staging` as TSV, a bounded number of rows at a time. */
 export class SampleStager {
   private lines: string[] = [];
@@ -39,10 +71,7 @@ export class SampleStager {
   add(s: StreamSample, position: number): void {
     if (position >= sql.FILE_SEQ_FACTOR)
       throw new Error(`A stream file of more than ${sql.FILE_SEQ_FACTOR} lines cannot be staged`);
-    this.lines.push(
-      `${this.batchId}\t${this.seqBase + position}\t${tsvField(s.activity_id)}\t${s.t_s}\t${tsvField(s.hr_bpm)}\t` +
-        `${tsvField(s.power_w)}\t${tsvField(s.speed_mps)}\t${tsvField(s.altitude_m)}\t${tsvField(s.cadence)}\t${tsvField(s.distance_m)}`,
-    );
+    this.lines.push(stagingLine(this.batchId, this.seqBase + position, s));
   }
 
   get full(): boolean {
@@ -53,23 +82,7 @@ export class SampleStager {
     if (this.lines.length === 0) return;
     const body = `${this.lines.join('\n')}\n`;
     this.lines = [];
-    await this.ch.client.insert({
-      table: `${this.ch.db}.stream_staging`,
-      values: Readable.from([body], { objectMode: false }),
-      format: 'TabSeparated',
-      columns: [
-        'batch_id',
-        'seq',
-        'activity_id',
-        't_s',
-        'hr_bpm',
-        'power_w',
-        'speed_mps',
-        'altitude_m',
-        'cadence',
-        'distance_m',
-      ],
-    });
+    await insertStagingTsv(this.ch, body);
   }
 }
 

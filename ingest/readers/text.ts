@@ -19,8 +19,8 @@ export interface SourceRecord {
 const CHUNK = 2_000;
 
 /** The record of a line (`last`: the file ends with it), or undefined for a line that holds none (a header). */
-type ParsedLine = Omit<SourceRecord, 'line'> & { last?: boolean };
-type LineParser = (text: string, locator: string) => ParsedLine | undefined;
+export type ParsedLine = Omit<SourceRecord, 'line'> & { last?: boolean };
+export type LineParser = (text: string, locator: string) => ParsedLine | undefined;
 
 /**
  * Lines of a data file, or, when the path cannot be read as one (a FIFO, a symlink loop…), a single
@@ -73,16 +73,19 @@ async function* chunksOf(filePath: string, parseLine: LineParser): AsyncGenerato
   if (chunk.length > 0) yield chunk;
 }
 
+/** The record of one NDJSON line (already without its line end and byte-order mark). */
+export const ndjsonLine: LineParser = (text, locator) => {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
+    return { locator, fields: parsed as Record<string, unknown>, text };
+  } catch (error) {
+    return { locator, fields: null, text, parseError: `invalid JSON: ${(error as Error).message}` };
+  }
+};
+
 export function readNdjson(filePath: string): AsyncGenerator<SourceRecord[]> {
-  return chunksOf(filePath, (text, locator) => {
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
-      return { locator, fields: parsed as Record<string, unknown>, text };
-    } catch (error) {
-      return { locator, fields: null, text, parseError: `invalid JSON: ${(error as Error).message}` };
-    }
-  });
+  return chunksOf(filePath, ndjsonLine);
 }
 
 /** A line that is not valid CSV: the record is quarantined with this message. */
@@ -95,8 +98,13 @@ export class CsvLineError extends Error {}
  * silently take its last value), and no line is read as data.
  */
 export function readCsv(filePath: string, keyColumns: readonly string[] = []): AsyncGenerator<SourceRecord[]> {
-  let header: string[] | undefined;
-  return chunksOf(filePath, (text, locator) => {
+  return chunksOf(filePath, csvLineParser(keyColumns));
+}
+
+/** Parses a CSV file's lines in order: the first line it is given is the header. */
+export function csvLineParser(keyColumns: readonly string[] = [], knownHeader?: string[]): LineParser {
+  let header = knownHeader;
+  return (text, locator) => {
     let cells: string[];
     try {
       cells = splitCsvLine(text);
@@ -117,7 +125,7 @@ export function readCsv(filePath: string, keyColumns: readonly string[] = []): A
     const fields: Record<string, string> = {};
     for (let i = 0; i < header.length; i += 1) fields[header[i]!] = cells[i]!;
     return { locator, fields, text };
-  });
+  };
 }
 
 /** One record standing for the whole file, which is not read further. */
@@ -132,7 +140,7 @@ function headerError(locator: string, text: string, problem: string): ParsedLine
   };
 }
 
-function headerProblem(header: string[], keyColumns: readonly string[]): string | undefined {
+export function headerProblem(header: string[], keyColumns: readonly string[]): string | undefined {
   const seen = new Set<string>();
   for (const [i, name] of header.entries()) {
     if (name === '') return `CSV header: column ${i + 1} has no name`;

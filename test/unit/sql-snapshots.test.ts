@@ -33,6 +33,7 @@ function sqlModules(dir: string): string[] {
 /** Statements of builders that take more than the database: every argument they are called with in the code. */
 async function moreArgumentStatements(): Promise<Record<string, Record<string, string>>> {
   const streams = await import('../../ingest/streams.sql.js');
+  const streamFile = await import('../../ingest/stream-file-engine.sql.js');
   const inputs = await import('../../ml/time-estimator/inputs.sql.js');
   const build = await import('../../ml/training-set/build.sql.js');
   const modelInput = modelInputs(featureDefinitions(FEATURE_SET));
@@ -40,6 +41,12 @@ async function moreArgumentStatements(): Promise<Record<string, Record<string, s
     'ingest/streams': {
       'dropBatch.stream_staging': streams.dropBatch(db, 'stream_staging'),
       'dropBatch.stream_changes': streams.dropBatch(db, 'stream_changes'),
+    },
+    'ingest/stream-file-engine': {
+      'stagePlainSamples.csv': streamFile.stagePlainSamples(db, 'csv'),
+      'stagePlainSamples.ndjson': streamFile.stagePlainSamples(db, 'ndjson'),
+      'linesLeftToNode.csv': streamFile.linesLeftToNode('csv'),
+      'linesLeftToNode.ndjson': streamFile.linesLeftToNode('ndjson'),
     },
     'ml/time-estimator/inputs': {
       'inputRowsSql.completed': inputs.inputRowsSql(db, modelInput, inputs.completedActivityLabels(db)),
