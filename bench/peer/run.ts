@@ -1,0 +1,46 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** The last line a bench child process printed, parsed as JSON (its result). */
+export async function runChild<T>(script: string, args: string[]): Promise<T> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, ...args], {
+    maxBuffer: 64 * 1024 * 1024,
+    env: process.env,
+  });
+  const lines = stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]!) as T;
+}
+
+export interface PeerRun {
+  seconds: number;
+  steps: Record<string, number>;
+  peakRssMb: number;
+}
+
+/** Runs the DuckDB peer in its own process over the raw exports in `raw`, writing its tables into `out`. */
+export function runDuckDbPeer(options: {
+  raw: string;
+  out: string;
+  asOf: string;
+  memoryLimit: string;
+  tempDir: string;
+}) {
+  return runChild<PeerRun>(path.join(here, 'duckdb.ts'), [
+    '--raw',
+    options.raw,
+    '--out',
+    options.out,
+    '--as-of',
+    options.asOf,
+    '--threads',
+    '2',
+    '--memory-limit',
+    options.memoryLimit,
+    '--temp-dir',
+    options.tempDir,
+  ]);
+}
