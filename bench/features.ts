@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { ClickHouse } from '../clickhouse/client.js';
 import { featurePipeline, ingestActivities, type FeaturePipelineSummary } from '../workflows/index.js';
+import { benchBackfill } from './backfill.js';
 import { benchEnvironment, machine } from './environment.js';
+import { printTable } from './report.js';
 import { median, peakRssMb } from './stats.js';
 
 /**
@@ -16,6 +18,9 @@ const { values } = parseArgs({
     'short-days': { type: 'string', default: '90' },
     'stream-share': { type: 'string', default: '0.1' },
     increments: { type: 'string', default: '3' },
+    /** Full backfills of the long population, each alternated with the DuckDB peer. */
+    runs: { type: 'string', default: '3' },
+    'duckdb-memory-limit': { type: 'string', default: '1.5GB' },
   },
 });
 const ATHLETES = Number(values.athletes);
@@ -41,7 +46,7 @@ async function population(name: string, days: number) {
   console.log(
     `${name}: ingested ${activities} activities, ${samples} stream samples in ${ingest.seconds.toFixed(1)} s`,
   );
-  return { ch, synthetic };
+  return { ch, synthetic, samples };
 }
 
 const describe = (label: string, seconds: number, s: FeaturePipelineSummary) =>
@@ -73,17 +78,23 @@ async function oneDayRuns(pop: Awaited<ReturnType<typeof population>>): Promise<
 }
 
 const long = await population('bench_features_long', Number(values.days));
-const backfillSeconds = await backfill(long.ch);
+const backfillRows = await benchBackfill(bench, long.ch, long.samples, {
+  asOf: END,
+  runs: Number(values.runs),
+  fullSize: ATHLETES === 1000 && Number(values.days) === 730,
+  label: `${ATHLETES} athletes × ${values.days} days (${(long.samples / 1e6).toFixed(1)} M samples)`,
+  duckdbMemoryLimit: values['duckdb-memory-limit'],
+});
 const longDaily = await oneDayRuns(long);
 const short = await population('bench_features_short', Number(values['short-days']));
 await backfill(short.ch);
 const shortDaily = await oneDayRuns(short);
 
 console.log(`\n== feature benchmark; ${machine()}`);
-console.log(`full backfill, ${ATHLETES} athletes × ${values.days} days: ${backfillSeconds.toFixed(1)} s`);
+printTable('Full backfill (issue 11)', backfillRows);
 console.log(
   `one-day incremental run, median of ${longDaily.length}: ${median(longDaily).toFixed(2)} s with ${values.days} days of history, ` +
     `${median(shortDaily).toFixed(2)} s with ${values['short-days']} days (ratio ${(median(longDaily) / median(shortDaily)).toFixed(2)})`,
 );
-console.log(`peak RSS of the worker process (engine included): ${peakRssMb()} MB`);
+console.log(`peak RSS of this process (ingest and one-day runs; the backfills ran in their own): ${peakRssMb()} MB`);
 await bench.close();

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { peakRssMb } from '../stats.js';
@@ -22,6 +23,7 @@ if (!values.raw || !values.out || !values['as-of']) throw new Error('--raw, --ou
 
 const config: Record<string, string> = { threads: values.threads, memory_limit: values['memory-limit'] };
 if (values['temp-dir']) config.temp_directory = values['temp-dir'];
+fs.mkdirSync(values.out, { recursive: true });
 const instance = await DuckDBInstance.create(':memory:', config);
 const connection = await instance.connect();
 
