@@ -123,8 +123,8 @@ export async function benchBackfill(bench: Bench, ch: ClickHouse, samples: numbe
   const peerSeconds = peer.map((r) => r.seconds);
   // Median of the runs' peaks: the first run's child also pays for the engine's background merges of the
   // freshly ingested parts (its start-up peak is printed above).
-  const rss = median(product.map((r) => r.peakRssMb));
-  const peerRss = median(peer.map((r) => r.peakRssMb));
+  const rss = Math.round(median(product.map((r) => r.peakRssMb)));
+  const peerRss = Math.round(median(peer.map((r) => r.peakRssMb)));
   const ratio = median(seconds) / median(peerSeconds);
   console.log(
     `product / DuckDB peer: ${ratio.toFixed(2)} (time), ${(rss / peerRss).toFixed(2)} (peak RSS); ` +

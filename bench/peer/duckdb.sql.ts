@@ -6,8 +6,8 @@
  * (grade-adjusted for runs with altitude), TSS by method; per athlete the daily load on the date spine,
  * CTL/ATL/TSB, 7/28-day load, monotony, strain; weekly load, zones, monotony, strain.
  *
- * Written the way a data engineer would in DuckDB: window functions over the samples (sample-and-hold seconds
- * from lead(t)), the 1 Hz series expanded only where a rolling window needs it (power, grade-adjusted runs),
+ * Written the way a data engineer would in DuckDB: the samples read once with window functions (sample-and-hold
+ * seconds from lead(t) per channel), the 1 Hz series expanded only where a rolling window needs it (power, grade-adjusted runs),
  * effective-dated thresholds by ASOF joins, CTL/ATL in closed form over a windowed sum.
  * Output columns are cast to the product's column types (Float32 where the product stores Float32).
  *
@@ -29,59 +29,69 @@ const raw = (p: PeerPaths, table: string) => `read_parquet(${quote(`${p.raw}/${t
 /** Live activities: the newest deletion older than the newest version (or none). */
 const activitiesSql = (p: PeerPaths) => `
 CREATE TEMP TABLE acts AS
-SELECT a.athlete_id, a.activity_id, a.sport, a.local_date, a.moving_time_s, a.distance_m,
+SELECT row_number() OVER ()::INTEGER AS act, a.athlete_id, a.activity_id, a.sport, a.local_date, a.moving_time_s, a.distance_m,
   nullif(a.avg_hr_bpm, 0)::DOUBLE AS summary_avg_hr, nullif(a.avg_power_w, 0)::DOUBLE AS summary_avg_power
 FROM ${raw(p, 'activities')} AS a
 LEFT JOIN (SELECT athlete_id, activity_id, max(deleted_at) AS deleted_at FROM ${raw(p, 'activity_deletions')} GROUP BY ALL) AS x
   ON x.athlete_id = a.athlete_id AND x.activity_id = a.activity_id
 WHERE x.deleted_at IS NULL OR x.deleted_at < a.ingested_at`;
 
-/** Seconds each sample of a channel stands for: gap to the channel's next sample, at most 5 s; the last 1 s. */
-const held = `least(coalesce(lead(t_s) OVER (PARTITION BY athlete_id, activity_id ORDER BY t_s), t_s + 1) - t_s, ${MAX_HELD_S})`;
+/**
+ * The samples of live activities, read once, keyed by a small integer per activity, with the seconds each sample
+ * stands for in each channel: the gap to the channel's next sample (lead over that channel's samples only, IGNORE
+ * NULLS), at most 5 s; the channel's last sample 1 s. HR 0 is no reading; power 0 is a reading.
+ */
+const heldIn = (present: string) =>
+  `least(coalesce(lead(CASE WHEN ${present} THEN t_s END IGNORE NULLS) OVER w, t_s + 1) - t_s, ${MAX_HELD_S})`;
 
-/** HR: seconds per bpm value (zones are cut later with the effective-dated max HR). 0 bpm is no reading. */
-const hrHistogramSql = (p: PeerPaths) => `
+const samplesSql = (p: PeerPaths) => `
+CREATE TEMP TABLE samples AS
+SELECT k.act, s.t_s, s.hr_bpm::INTEGER AS hr, s.power_w::BIGINT AS power, s.speed_mps::DOUBLE AS speed,
+  CASE WHEN isnan(s.altitude_m) THEN NULL ELSE s.altitude_m END AS alt,
+  ${heldIn('s.hr_bpm > 0')} AS hr_held,
+  ${heldIn('s.power_w IS NOT NULL')} AS power_held,
+  ${heldIn('s.speed_mps IS NOT NULL')} AS speed_held
+FROM ${raw(p, 'activity_streams')} AS s
+JOIN acts AS k ON k.athlete_id = s.athlete_id AND k.activity_id = s.activity_id
+WINDOW w AS (PARTITION BY k.act ORDER BY s.t_s)`;
+
+/** HR: seconds per bpm value (zones are cut later with the effective-dated max HR). */
+const hrHistogramSql = `
 CREATE TEMP TABLE hr_hist AS
-SELECT athlete_id, activity_id, v AS bpm, sum(held)::BIGINT AS seconds FROM (
-  SELECT athlete_id, activity_id, hr_bpm::INTEGER AS v, ${held} AS held
-  FROM ${raw(p, 'activity_streams')} WHERE hr_bpm > 0
-) GROUP BY ALL`;
+SELECT act, hr AS bpm, sum(hr_held)::BIGINT AS seconds FROM samples WHERE hr > 0 GROUP BY ALL`;
 
-/** Power: the 1 Hz sample-and-hold series, then 30 s / 5 min / 20 min trailing sums over full windows. */
-const powerSql = (p: PeerPaths) => `
+/**
+ * Power: the 1 Hz sample-and-hold series and its running sum; trailing 30 s / 5 min / 20 min sums as differences of
+ * the running sum (lag), over full windows only (integer sums: exact).
+ */
+const powerSql = `
 CREATE TEMP TABLE power_stats AS
-WITH samples AS (
-  SELECT athlete_id, activity_id, t_s, power_w::BIGINT AS v, ${held} AS held
-  FROM ${raw(p, 'activity_streams')} WHERE power_w IS NOT NULL
+WITH per_second AS (
+  SELECT act, t_s, power AS v, unnest(range(power_held)) AS k FROM samples WHERE power IS NOT NULL
 ),
-per_second AS (
-  SELECT athlete_id, activity_id, t_s, v, unnest(range(held)) AS k FROM samples
-),
-windowed AS (
-  SELECT athlete_id, activity_id, v,
-    row_number() OVER w AS i,
-    sum(v) OVER (w ROWS 29 PRECEDING) AS s30,
-    sum(v) OVER (w ROWS 299 PRECEDING) AS s300,
-    sum(v) OVER (w ROWS 1199 PRECEDING) AS s1200
+running AS (
+  SELECT act, v, row_number() OVER w AS i, sum(v) OVER (w ROWS UNBOUNDED PRECEDING) AS c
   FROM per_second
-  WINDOW w AS (PARTITION BY athlete_id, activity_id ORDER BY t_s, k)
+  WINDOW w AS (PARTITION BY act ORDER BY t_s, k)
+),
+trailing_sums AS (
+  SELECT act, v, i,
+    c - lag(c, 30, 0) OVER w AS s30, c - lag(c, 300, 0) OVER w AS s300, c - lag(c, 1200, 0) OVER w AS s1200
+  FROM running
+  WINDOW w AS (PARTITION BY act ORDER BY i)
 )
-SELECT athlete_id, activity_id, count(*) AS power_s, sum(v) / count(*) AS power_mean,
+SELECT act, count(*) AS power_s, sum(v) / count(*) AS power_mean,
   pow(avg(pow(s30 / 30, 4)) FILTER (WHERE i >= 30), 0.25) AS np,
   max(s300) FILTER (WHERE i >= 300) / 300 AS peak_5min,
   max(s1200) FILTER (WHERE i >= 1200) / 1200 AS peak_20min
-FROM windowed GROUP BY ALL`;
+FROM trailing_sums GROUP BY ALL`;
 
 /** Speed: held-weighted mean; whether any speed sample carries an altitude (NaN or NULL is none). */
-const speedSql = (p: PeerPaths) => `
-CREATE TEMP TABLE speed_samples AS
-SELECT athlete_id, activity_id, t_s, speed_mps::DOUBLE AS v,
-  CASE WHEN isnan(altitude_m) THEN NULL ELSE altitude_m END AS alt, ${held} AS held
-FROM ${raw(p, 'activity_streams')} WHERE speed_mps IS NOT NULL;
+const speedSql = `
 CREATE TEMP TABLE speed_stats AS
-SELECT athlete_id, activity_id, sum(held) AS speed_s, sum(v * held) / sum(held) AS speed_mean,
+SELECT act, sum(speed_held) AS speed_s, sum(speed * speed_held) / sum(speed_held) AS speed_mean,
   bool_or(alt IS NOT NULL) AS has_altitude
-FROM speed_samples GROUP BY ALL`;
+FROM samples WHERE speed IS NOT NULL GROUP BY ALL`;
 
 /**
  * Grade-adjusted speed of runs with altitude (Minetti 2002): altitude filled forward (then backward for the
@@ -90,36 +100,35 @@ FROM speed_samples GROUP BY ALL`;
 const gradeSql = `
 CREATE TEMP TABLE grade_stats AS
 WITH runs AS (
-  SELECT s.athlete_id, s.activity_id, s.t_s, s.v, s.held,
+  SELECT s.act, s.t_s, s.speed AS v, s.speed_held AS held,
     coalesce(
-      last_value(s.alt IGNORE NULLS) OVER (PARTITION BY s.athlete_id, s.activity_id ORDER BY s.t_s ROWS UNBOUNDED PRECEDING),
-      first_value(s.alt IGNORE NULLS) OVER (PARTITION BY s.athlete_id, s.activity_id ORDER BY s.t_s ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)
+      last_value(s.alt IGNORE NULLS) OVER (PARTITION BY s.act ORDER BY s.t_s ROWS UNBOUNDED PRECEDING),
+      first_value(s.alt IGNORE NULLS) OVER (PARTITION BY s.act ORDER BY s.t_s ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)
     )::DOUBLE AS alt
-  FROM speed_samples AS s
-  SEMI JOIN (SELECT st.athlete_id, st.activity_id FROM speed_stats AS st
-    JOIN acts AS a ON a.athlete_id = st.athlete_id AND a.activity_id = st.activity_id
-    WHERE st.has_altitude AND a.sport = 'run') AS r
-    ON r.athlete_id = s.athlete_id AND r.activity_id = s.activity_id
+  FROM samples AS s
+  SEMI JOIN (SELECT st.act FROM speed_stats AS st JOIN acts AS a ON a.act = st.act
+    WHERE st.has_altitude AND a.sport = 'run') AS r ON r.act = s.act
+  WHERE s.speed IS NOT NULL
 ),
-per_second AS (SELECT athlete_id, activity_id, t_s, v, alt, unnest(range(held)) AS k FROM runs),
+per_second AS (SELECT act, t_s, v, alt, unnest(range(held)) AS k FROM runs),
 distance AS (
-  SELECT *, sum(v) OVER (PARTITION BY athlete_id, activity_id ORDER BY t_s, k ROWS UNBOUNDED PRECEDING) AS d
+  SELECT *, sum(v) OVER (PARTITION BY act ORDER BY t_s, k ROWS UNBOUNDED PRECEDING) AS d
   FROM per_second
 ),
 spans AS (
-  SELECT athlete_id, activity_id, v,
+  SELECT act, v,
     coalesce(lead(alt, 15) OVER w, last_value(alt) OVER w_all) - coalesce(lag(alt, 15) OVER w, first_value(alt) OVER w_all) AS rise,
     coalesce(lead(d, 15) OVER w, last_value(d) OVER w_all) - coalesce(lag(d, 15) OVER w, first_value(d) OVER w_all) AS run
   FROM distance
-  WINDOW w AS (PARTITION BY athlete_id, activity_id ORDER BY t_s, k),
-    w_all AS (PARTITION BY athlete_id, activity_id ORDER BY t_s, k ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+  WINDOW w AS (PARTITION BY act ORDER BY t_s, k),
+    w_all AS (PARTITION BY act ORDER BY t_s, k ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 ),
 graded AS (
-  SELECT athlete_id, activity_id, v,
+  SELECT act, v,
     CASE WHEN run >= 5 THEN greatest(-0.45, least(0.45, rise / run)) ELSE 0 END AS g
   FROM spans
 )
-SELECT athlete_id, activity_id,
+SELECT act,
   avg(v * (((((155.4 * g - 30.4) * g - 43.3) * g + 46.3) * g + 19.5) * g + 3.6) / 3.6) AS grade_adjusted_mean
 FROM graded GROUP BY ALL`;
 
@@ -149,12 +158,12 @@ WITH with_thresholds AS (
   ${thresholdJoin(p, 'threshold_pace_s_per_km')}
 ),
 zones AS (
-  SELECT h.athlete_id, h.activity_id,
+  SELECT h.act,
     sum(h.seconds) AS hr_s, sum(h.bpm * h.seconds) / sum(h.seconds) AS hr_mean, max(h.bpm) AS hr_max,
     ${zone(null, 50)} AS below_z1_s, ${zone(50, 60)} AS z1_s, ${zone(60, 70)} AS z2_s,
     ${zone(70, 80)} AS z3_s, ${zone(80, 90)} AS z4_s, ${zone(90, null)} AS z5_s
   FROM hr_hist AS h
-  JOIN with_thresholds AS a ON a.athlete_id = h.athlete_id AND a.activity_id = h.activity_id
+  JOIN with_thresholds AS a ON a.act = h.act
   GROUP BY ALL
 ),
 joined AS (
@@ -167,10 +176,10 @@ joined AS (
     CASE WHEN z.hr_s > 0 THEN z.hr_mean ELSE a.summary_avg_hr END AS avg_hr,
     CASE WHEN pw.power_s > 0 THEN pw.np ELSE a.summary_avg_power END AS load_power
   FROM with_thresholds AS a
-  LEFT JOIN zones AS z ON z.athlete_id = a.athlete_id AND z.activity_id = a.activity_id
-  LEFT JOIN power_stats AS pw ON pw.athlete_id = a.athlete_id AND pw.activity_id = a.activity_id
-  LEFT JOIN speed_stats AS sp ON sp.athlete_id = a.athlete_id AND sp.activity_id = a.activity_id
-  LEFT JOIN grade_stats AS g ON g.athlete_id = a.athlete_id AND g.activity_id = a.activity_id
+  LEFT JOIN zones AS z ON z.act = a.act
+  LEFT JOIN power_stats AS pw ON pw.act = a.act
+  LEFT JOIN speed_stats AS sp ON sp.act = a.act
+  LEFT JOIN grade_stats AS g ON g.act = a.act
 ),
 methods AS (
   SELECT *,
@@ -278,9 +287,10 @@ export function peerStatements(p: PeerPaths, asOf: string): Array<[string, strin
   if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new Error(`asOf must be 'YYYY-MM-DD', got "${asOf}"`);
   return [
     ['activities', activitiesSql(p)],
-    ['hr histogram', hrHistogramSql(p)],
-    ['power (1 Hz, NP, peaks)', powerSql(p)],
-    ['speed', speedSql(p)],
+    ['samples (held seconds)', samplesSql(p)],
+    ['hr histogram', hrHistogramSql],
+    ['power (1 Hz, NP, peaks)', powerSql],
+    ['speed', speedSql],
     ['grade-adjusted speed', gradeSql],
     ['activity features', activityFeaturesSql(p)],
     ['daily', dailySql(asOf)],
