@@ -42,6 +42,10 @@ export interface BackfillOptions {
   label: string;
   /** DuckDB's memory_limit, e.g. '1.5GB'. */
   duckdbMemoryLimit: string;
+  /** Run the DuckDB peer (and check its rows) after each run's backfills. */
+  peer: boolean;
+  /** FEATURE_BUCKETS of each backfill variant, alternated within each run. */
+  bucketVariants: number[];
 }
 
 /** The engine's limit on the same rows: a grouped scan of sum(power⁴) over activity_streams. */
@@ -57,11 +61,11 @@ async function groupedScanSeconds(ch: ClickHouse): Promise<number> {
 }
 
 /** One product backfill in a child process (the engine is released to it meanwhile). */
-async function productBackfill(bench: Bench, ch: ClickHouse, asOf: string, bundle: string): Promise<BackfillRun> {
+async function productBackfill(bench: Bench, ch: ClickHouse, asOf: string, bundle: string, buckets: number) {
   await bench.releaseEngine();
   try {
     const args = ['--path', bench.enginePath, '--database', ch.db, '--as-of', asOf, '--bundle', bundle];
-    return await runChild<BackfillRun>(childScript, args);
+    return await runChild<BackfillRun>(childScript, args, { FEATURE_BUCKETS: String(buckets) });
   } finally {
     bench.resumeEngine();
   }
@@ -72,29 +76,53 @@ const steps = (s: Record<string, number>) =>
     .map(([k, v]) => `${k} ${v.toFixed(2)} s`)
     .join(', ');
 
+/** The peer's rows against the product's tables as they are now; throws if any differ. */
+async function checkPeer(ch: ClickHouse, dir: string): Promise<void> {
+  await exportParquet(ch, PRODUCT_EXPORTS, path.join(dir, 'product'));
+  const comparison = await compareTables(path.join(dir, 'product'), path.join(dir, 'out'));
+  for (const c of comparison) {
+    const columns = Object.entries(c.byColumn).filter(([, n]) => n > 0);
+    console.log(
+      `peer vs product, ${c.table}: ${c.productRows} / ${c.peerRows} rows, ${c.mismatches} mismatches` +
+        (columns.length ? ` (${columns.map(([k, n]) => `${k} ${n}`).join(', ')})` : ''),
+    );
+  }
+  const mismatches = comparison.reduce((n, c) => n + c.mismatches, 0);
+  if (mismatches > 0) throw new Error(`the DuckDB peer's rows differ from the product's: ${mismatches} mismatches`);
+  console.log(
+    `peer rows equal to the product's within 1e-6: ${comparison.reduce((n, c) => n + c.productRows, 0)} rows`,
+  );
+}
+
 /**
- * Full backfills of the population in `ch`, alternated with the DuckDB peer on Parquet exports of the same raw
- * tables (exported once, timed separately), each in its own process; then the peer's rows are checked equal
- * to the product's (throws if any differ). Returns the closing table's rows.
+ * Full backfills of the population in `ch`, each bucket-count variant in turn within each run, alternated with the
+ * DuckDB peer on Parquet exports of the same raw tables (exported once, timed separately), each in its own process;
+ * then the peer's rows are checked equal to the product's (throws if any differ). Returns the closing table's rows.
  */
 export async function benchBackfill(bench: Bench, ch: ClickHouse, samples: number, options: BackfillOptions) {
   const dir = path.join(bench.dataDir, 'peer');
-  const exportSeconds = await exportParquet(ch, RAW_EXPORTS, path.join(dir, 'raw'));
-  console.log(`raw tables exported to Parquet for the peer in ${exportSeconds.toFixed(1)} s (not timed below)`);
+  if (options.peer) {
+    const exportSeconds = await exportParquet(ch, RAW_EXPORTS, path.join(dir, 'raw'));
+    console.log(`raw tables exported to Parquet for the peer in ${exportSeconds.toFixed(1)} s (not timed below)`);
+  }
   const bundle = path.join(dir, 'workflow-bundle.js');
+  fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(bundle, (await bundleWorkflowCode({ workflowsPath, logger: Runtime.instance().logger })).code);
-  const product: BackfillRun[] = [];
+  const product = new Map<number, BackfillRun[]>(options.bucketVariants.map((b) => [b, []]));
   const peer: PeerRun[] = [];
   const limit: number[] = [];
   for (let run = 0; run < options.runs; run += 1) {
-    for (const table of FEATURE_TABLES) await ch.client.command({ query: `TRUNCATE TABLE ${ch.db}.${table}` });
     limit.push(await groupedScanSeconds(ch));
-    const backfill = await productBackfill(bench, ch, options.asOf, bundle);
-    product.push(backfill);
-    console.log(
-      `backfill run ${run + 1}: ${backfill.seconds.toFixed(2)} s (${steps(backfill.summary.secondsPerStep)}); ` +
-        `peak RSS ${backfill.peakRssMb} MB (${backfill.startupRssMb} MB before the workflow started)`,
-    );
+    for (const buckets of options.bucketVariants) {
+      for (const table of FEATURE_TABLES) await ch.client.command({ query: `TRUNCATE TABLE ${ch.db}.${table}` });
+      const backfill = await productBackfill(bench, ch, options.asOf, bundle, buckets);
+      product.get(buckets)!.push(backfill);
+      console.log(
+        `backfill run ${run + 1}, ${buckets} buckets: ${backfill.seconds.toFixed(2)} s (${steps(backfill.summary.secondsPerStep)}); ` +
+          `peak RSS ${backfill.peakRssMb} MB (${backfill.startupRssMb} MB before the workflow started)`,
+      );
+    }
+    if (!options.peer) continue;
     const duck = await runDuckDbPeer({
       raw: path.join(dir, 'raw'),
       out: path.join(dir, 'out'),
@@ -107,60 +135,68 @@ export async function benchBackfill(bench: Bench, ch: ClickHouse, samples: numbe
       `DuckDB peer run ${run + 1}: ${duck.seconds.toFixed(2)} s (${steps(duck.steps)}); peak RSS ${duck.peakRssMb} MB`,
     );
   }
-  await exportParquet(ch, PRODUCT_EXPORTS, path.join(dir, 'product'));
-  const comparison = await compareTables(path.join(dir, 'product'), path.join(dir, 'out'));
-  for (const c of comparison) {
-    const columns = Object.entries(c.byColumn).filter(([, n]) => n > 0);
-    console.log(
-      `peer vs product, ${c.table}: ${c.productRows} / ${c.peerRows} rows, ${c.mismatches} mismatches` +
-        (columns.length ? ` (${columns.map(([k, n]) => `${k} ${n}`).join(', ')})` : ''),
-    );
-  }
-  const mismatches = comparison.reduce((n, c) => n + c.mismatches, 0);
-  if (mismatches > 0) throw new Error(`the DuckDB peer's rows differ from the product's: ${mismatches} mismatches`);
+  if (options.peer) await checkPeer(ch, dir);
+  return closingRows(options, samples, product, peer, limit);
+}
 
-  const seconds = product.map((r) => r.seconds);
-  const peerSeconds = peer.map((r) => r.seconds);
-  // Median of the runs' peaks: the first run's child also pays for the engine's background merges of the
-  // freshly ingested parts (its start-up peak is printed above).
-  const rss = Math.round(median(product.map((r) => r.peakRssMb)));
-  const peerRss = Math.round(median(peer.map((r) => r.peakRssMb)));
-  const ratio = median(seconds) / median(peerSeconds);
-  console.log(
-    `product / DuckDB peer: ${ratio.toFixed(2)} (time), ${(rss / peerRss).toFixed(2)} (peak RSS); ` +
-      `rows equal within 1e-6 on all ${comparison.reduce((n, c) => n + c.productRows, 0)} rows`,
-  );
+// Median of the runs' peaks: the first run's child also pays for the engine's background merges of the freshly
+// ingested parts (its start-up peak is printed above).
+const medianRss = (runs: Array<{ peakRssMb: number }>) => Math.round(median(runs.map((r) => r.peakRssMb)));
+
+function closingRows(
+  options: BackfillOptions,
+  samples: number,
+  product: Map<number, BackfillRun[]>,
+  peer: PeerRun[],
+  limit: number[],
+): BenchRow[] {
   const judged = (met: boolean) => (options.fullSize ? met : undefined);
   const scan = { what: 'grouped scan of sum(power⁴) over activity_streams', seconds: limit };
-  const rows: BenchRow[] = [
-    {
-      measure: `full backfill, ${options.label} (own process)`,
-      seconds,
-      rows: samples,
-      limit: scan,
-      peakRssMb: rss,
-      target: {
-        text: '≤ 40 s, peak RSS ≤ 1.5 GB (1,000 athletes × 730 days)',
-        met: judged(median(seconds) <= 40 && rss <= 1536),
+  const rows: BenchRow[] = [];
+  for (const [buckets, runs] of product) {
+    const seconds = runs.map((r) => r.seconds);
+    const rss = medianRss(runs);
+    rows.push(
+      {
+        measure: `full backfill, ${options.label}, FEATURE_BUCKETS=${buckets} (own process)`,
+        seconds,
+        rows: samples,
+        limit: scan,
+        peakRssMb: rss,
+        target: {
+          text: '≤ 40 s, peak RSS ≤ 1.5 GB (1,000 athletes × 730 days)',
+          met: judged(median(seconds) <= 40 && rss <= 1536),
+        },
       },
-    },
-    {
-      measure: 'of which the activity step',
-      seconds: product.map((r) => r.summary.secondsPerStep.activity ?? 0),
-      rows: samples,
-      limit: scan,
-    },
-    {
+      {
+        measure: 'of which the activity step',
+        seconds: runs.map((r) => r.summary.secondsPerStep.activity ?? 0),
+        rows: samples,
+        limit: scan,
+      },
+    );
+    if (peer.length === 0) continue;
+    const ratio = median(seconds) / median(peer.map((r) => r.seconds));
+    const rssRatio = rss / medianRss(peer);
+    console.log(
+      `FEATURE_BUCKETS=${buckets}: product / DuckDB peer ${ratio.toFixed(2)} (time), ${rssRatio.toFixed(2)} (peak RSS)`,
+    );
+  }
+  if (peer.length > 0) {
+    const [buckets, runs] = [...product][0]!;
+    const ratio = median(runs.map((r) => r.seconds)) / median(peer.map((r) => r.seconds));
+    const rssRatio = medianRss(runs) / medianRss(peer);
+    rows.push({
       measure: `DuckDB peer, same features from Parquet, 2 threads, memory_limit ${options.duckdbMemoryLimit} (own process)`,
-      seconds: peerSeconds,
+      seconds: peer.map((r) => r.seconds),
       rows: samples,
       limit: scan,
-      peakRssMb: peerRss,
+      peakRssMb: medianRss(peer),
       target: {
-        text: `product faster with less memory (product / peer: ${ratio.toFixed(2)} time, ${(rss / peerRss).toFixed(2)} RSS)`,
-        met: ratio < 1 && rss < peerRss,
+        text: `product (FEATURE_BUCKETS=${buckets}) faster with less memory: product / peer ${ratio.toFixed(2)} time, ${rssRatio.toFixed(2)} RSS`,
+        met: ratio < 1 && rssRatio < 1,
       },
-    },
-  ];
+    });
+  }
   return rows;
 }

@@ -21,9 +21,17 @@ const { values } = parseArgs({
     /** Full backfills of the long population, each alternated with the DuckDB peer. */
     runs: { type: 'string', default: '3' },
     'duckdb-memory-limit': { type: 'string', default: '1.5GB' },
+    /** Skip the DuckDB peer (e.g. when comparing bucket counts). */
+    'no-peer': { type: 'boolean', default: false },
+    /** FEATURE_BUCKETS of the backfill variants alternated within each run, e.g. "2,8" (default: FEATURE_BUCKETS or 2). */
+    buckets: { type: 'string', default: process.env.FEATURE_BUCKETS ?? '2' },
   },
 });
 const ATHLETES = Number(values.athletes);
+const BUCKET_VARIANTS = values.buckets.split(',').map(Number);
+if (!BUCKET_VARIANTS.every((b) => Number.isInteger(b) && b >= 1 && b <= 1024)) {
+  throw new Error(`--buckets must list integers 1..1024, e.g. "2,8"; got "${values.buckets}"`);
+}
 const END = '2026-10-31';
 
 const bench = await benchEnvironment();
@@ -84,6 +92,8 @@ const backfillRows = await benchBackfill(bench, long.ch, long.samples, {
   fullSize: ATHLETES === 1000 && Number(values.days) === 730,
   label: `${ATHLETES} athletes × ${values.days} days (${(long.samples / 1e6).toFixed(1)} M samples)`,
   duckdbMemoryLimit: values['duckdb-memory-limit'],
+  peer: !values['no-peer'],
+  bucketVariants: BUCKET_VARIANTS,
 });
 const longDaily = await oneDayRuns(long);
 const short = await population('bench_features_short', Number(values['short-days']));

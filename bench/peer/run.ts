@@ -6,10 +6,10 @@ import { promisify } from 'node:util';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** The last line a bench child process printed, parsed as JSON (its result). */
-export async function runChild<T>(script: string, args: string[]): Promise<T> {
+export async function runChild<T>(script: string, args: string[], env: Record<string, string> = {}): Promise<T> {
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, ...args], {
     maxBuffer: 64 * 1024 * 1024,
-    env: process.env,
+    env: { ...process.env, ...env },
   });
   const lines = stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]!) as T;
