@@ -31,10 +31,6 @@ const VARIANTS: Record<string, Record<string, string>> = {
   'no spill threshold, short-circuit on': {},
   'no spill threshold, short-circuit disabled': { short_circuit_function_evaluation: 'disable' },
   'the step as shipped (ACTIVITY_STEP_SETTINGS)': { ...ACTIVITY_STEP_SETTINGS },
-  'short-circuit disabled, aggregation in primary-key order': {
-    short_circuit_function_evaluation: 'disable',
-    optimize_aggregation_in_order: '1',
-  },
 };
 
 const bench = await benchEnvironment();
