@@ -7,8 +7,9 @@ import { printTable } from './report.js';
 import { median, peakRssMb } from './stats.js';
 
 /**
- * `npm run bench:features`: a full backfill of a synthetic population through the featurePipeline
- * workflow, then one-day incremental runs on it, and the same one-day runs on a population with only
+ * `npm run bench:features`: full backfills of a synthetic population through the featurePipeline workflow, each
+ * in its own process and alternated with the DuckDB peer checked equal to it (bench/backfill.ts), then one-day
+ * incremental runs on it, and the same one-day runs on a population with only
  * three months of history (the cost of a daily run should follow new data, not history).
  */
 const { values } = parseArgs({
