@@ -8,7 +8,7 @@ import type { benchEnvironment } from './environment.js';
 import { compareTables } from './peer/compare.js';
 import { exportParquet } from './peer/export.js';
 import { PRODUCT_EXPORTS, RAW_EXPORTS } from './peer/export.sql.js';
-import { runChild, runDuckDbPeer, type PeerRun } from './peer/run.js';
+import { polarsAvailable, runChild, runDuckDbPeer, runPolarsPeer, type PeerRun } from './peer/run.js';
 import { workflowsPath } from '../workers/worker.js';
 import type { BenchRow } from './report.js';
 import { median } from './stats.js';
@@ -76,28 +76,28 @@ const steps = (s: Record<string, number>) =>
     .map(([k, v]) => `${k} ${v.toFixed(2)} s`)
     .join(', ');
 
-/** The peer's rows against the product's tables as they are now; throws if any differ. */
-async function checkPeer(ch: ClickHouse, dir: string): Promise<void> {
-  await exportParquet(ch, PRODUCT_EXPORTS, path.join(dir, 'product'));
-  const comparison = await compareTables(path.join(dir, 'product'), path.join(dir, 'out'));
+/** A peer's rows (written into `<dir>/<name>`) against the product's exported tables; throws if any differ. */
+async function checkPeer(dir: string, name: string): Promise<void> {
+  const comparison = await compareTables(path.join(dir, 'product'), path.join(dir, name));
   for (const c of comparison) {
     const columns = Object.entries(c.byColumn).filter(([, n]) => n > 0);
     console.log(
-      `peer vs product, ${c.table}: ${c.productRows} / ${c.peerRows} rows, ${c.mismatches} mismatches` +
+      `${name} vs product, ${c.table}: ${c.productRows} / ${c.peerRows} rows, ${c.mismatches} mismatches` +
         (columns.length ? ` (${columns.map(([k, n]) => `${k} ${n}`).join(', ')})` : ''),
     );
   }
   const mismatches = comparison.reduce((n, c) => n + c.mismatches, 0);
-  if (mismatches > 0) throw new Error(`the DuckDB peer's rows differ from the product's: ${mismatches} mismatches`);
+  if (mismatches > 0) throw new Error(`the ${name} peer's rows differ from the product's: ${mismatches} mismatches`);
   console.log(
-    `peer rows equal to the product's within 1e-6: ${comparison.reduce((n, c) => n + c.productRows, 0)} rows`,
+    `${name} rows equal to the product's within 1e-6: ${comparison.reduce((n, c) => n + c.productRows, 0)} rows`,
   );
 }
 
 /**
  * Full backfills of the population in `ch`, each bucket-count variant in turn within each run, alternated with the
- * DuckDB peer on Parquet exports of the same raw tables (exported once, timed separately), each in its own process;
- * then the peer's rows are checked equal to the product's (throws if any differ). Returns the closing table's rows.
+ * peers (DuckDB; Polars when python3 can import it) on Parquet exports of the same raw tables (exported once, timed
+ * separately), each in its own process; then each peer's rows are checked equal to the product's (throws if any
+ * differ). Returns the closing table's rows.
  */
 export async function benchBackfill(bench: Bench, ch: ClickHouse, samples: number, options: BackfillOptions) {
   const dir = path.join(bench.dataDir, 'peer');
@@ -109,7 +109,10 @@ export async function benchBackfill(bench: Bench, ch: ClickHouse, samples: numbe
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(bundle, (await bundleWorkflowCode({ workflowsPath, logger: Runtime.instance().logger })).code);
   const product = new Map<number, BackfillRun[]>(options.bucketVariants.map((b) => [b, []]));
-  const peer: PeerRun[] = [];
+  const peers = new Map<string, PeerRun[]>(options.peer ? [['DuckDB', []]] : []);
+  if (options.peer && polarsAvailable()) peers.set('Polars', []);
+  else if (options.peer) console.log('Polars peer skipped: python3 cannot import polars (`pip install polars`).');
+  const raw = path.join(dir, 'raw');
   const limit: number[] = [];
   for (let run = 0; run < options.runs; run += 1) {
     limit.push(await groupedScanSeconds(ch));
@@ -122,21 +125,21 @@ export async function benchBackfill(bench: Bench, ch: ClickHouse, samples: numbe
           `peak RSS ${backfill.peakRssMb} MB (${backfill.startupRssMb} MB before the workflow started)`,
       );
     }
-    if (!options.peer) continue;
-    const duck = await runDuckDbPeer({
-      raw: path.join(dir, 'raw'),
-      out: path.join(dir, 'out'),
-      asOf: options.asOf,
-      memoryLimit: options.duckdbMemoryLimit,
-      tempDir: path.join(dir, 'duckdb-tmp'),
-    });
-    peer.push(duck);
-    console.log(
-      `DuckDB peer run ${run + 1}: ${duck.seconds.toFixed(2)} s (${steps(duck.steps)}); peak RSS ${duck.peakRssMb} MB`,
-    );
+    for (const [name, runs] of peers) {
+      const out = path.join(dir, name);
+      const memoryLimit = options.duckdbMemoryLimit;
+      const result = await (name === 'DuckDB'
+        ? runDuckDbPeer({ raw, out, asOf: options.asOf, memoryLimit, tempDir: path.join(dir, 'duckdb-tmp') })
+        : runPolarsPeer({ raw, out, asOf: options.asOf }));
+      runs.push(result);
+      console.log(
+        `${name} peer run ${run + 1}: ${result.seconds.toFixed(2)} s (${steps(result.steps)}); peak RSS ${result.peakRssMb} MB`,
+      );
+    }
   }
-  if (options.peer) await checkPeer(ch, dir);
-  return closingRows(options, samples, product, peer, limit);
+  if (peers.size > 0) await exportParquet(ch, PRODUCT_EXPORTS, path.join(dir, 'product'));
+  for (const name of peers.keys()) await checkPeer(dir, name);
+  return closingRows(options, samples, product, peers, limit);
 }
 
 // Median of the runs' peaks: the first run's child also pays for the engine's background merges of the freshly
@@ -147,7 +150,7 @@ function closingRows(
   options: BackfillOptions,
   samples: number,
   product: Map<number, BackfillRun[]>,
-  peer: PeerRun[],
+  peers: Map<string, PeerRun[]>,
   limit: number[],
 ): BenchRow[] {
   const judged = (met: boolean) => (options.fullSize ? met : undefined);
@@ -175,19 +178,21 @@ function closingRows(
         limit: scan,
       },
     );
-    if (peer.length === 0) continue;
-    const ratio = median(seconds) / median(peer.map((r) => r.seconds));
-    const rssRatio = rss / medianRss(peer);
-    console.log(
-      `FEATURE_BUCKETS=${buckets}: product / DuckDB peer ${ratio.toFixed(2)} (time), ${rssRatio.toFixed(2)} (peak RSS)`,
-    );
+    for (const [name, peer] of peers) {
+      const ratio = median(seconds) / median(peer.map((r) => r.seconds));
+      const rssRatio = rss / medianRss(peer);
+      console.log(
+        `FEATURE_BUCKETS=${buckets}: product / ${name} peer ${ratio.toFixed(2)} (time), ${rssRatio.toFixed(2)} (peak RSS)`,
+      );
+    }
   }
-  if (peer.length > 0) {
-    const [buckets, runs] = [...product][0]!;
+  const [buckets, runs] = [...product][0]!;
+  for (const [name, peer] of peers) {
     const ratio = median(runs.map((r) => r.seconds)) / median(peer.map((r) => r.seconds));
     const rssRatio = medianRss(runs) / medianRss(peer);
+    const how = name === 'DuckDB' ? `2 threads, memory_limit ${options.duckdbMemoryLimit}` : 'POLARS_MAX_THREADS=2';
     rows.push({
-      measure: `DuckDB peer, same features from Parquet, 2 threads, memory_limit ${options.duckdbMemoryLimit} (own process)`,
+      measure: `${name} peer, same features from Parquet, ${how} (own process)`,
       seconds: peer.map((r) => r.seconds),
       rows: samples,
       limit: scan,

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -6,8 +6,12 @@ import { promisify } from 'node:util';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** The last line a bench child process printed, parsed as JSON (its result). */
-export async function runChild<T>(script: string, args: string[], env: Record<string, string> = {}): Promise<T> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, ...args], {
+export function runChild<T>(script: string, args: string[], env: Record<string, string> = {}): Promise<T> {
+  return runProcess<T>(process.execPath, ['--import', 'tsx', script, ...args], env);
+}
+
+async function runProcess<T>(command: string, args: string[], env: Record<string, string>): Promise<T> {
+  const { stdout } = await promisify(execFile)(command, args, {
     maxBuffer: 64 * 1024 * 1024,
     env: { ...process.env, ...env },
   });
@@ -43,4 +47,16 @@ export function runDuckDbPeer(options: {
     '--temp-dir',
     options.tempDir,
   ]);
+}
+
+/** Whether python3 can import polars (`pip install polars`): the Polars peer is optional, as XGBoost in bench:ml. */
+export function polarsAvailable(): boolean {
+  return spawnSync('python3', ['-c', 'import polars'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Runs the Polars peer (bench/peer/polars_peer.py) in its own process, 2 threads. */
+export function runPolarsPeer(options: { raw: string; out: string; asOf: string }) {
+  return runProcess<PeerRun>('python3', [path.join(here, 'polars_peer.py'), options.raw, options.out, options.asOf], {
+    POLARS_MAX_THREADS: '2',
+  });
 }
