@@ -44,6 +44,8 @@ export interface BackfillOptions {
   duckdbMemoryLimit: string;
   /** Run the DuckDB peer (and check its rows) after each run's backfills. */
   peer: boolean;
+  /** Run the Polars peer too, when python3 can import polars. */
+  polars: boolean;
   /** FEATURE_BUCKETS of each backfill variant, alternated within each run. */
   bucketVariants: number[];
 }
@@ -110,8 +112,9 @@ export async function benchBackfill(bench: Bench, ch: ClickHouse, samples: numbe
   fs.writeFileSync(bundle, (await bundleWorkflowCode({ workflowsPath, logger: Runtime.instance().logger })).code);
   const product = new Map<number, BackfillRun[]>(options.bucketVariants.map((b) => [b, []]));
   const peers = new Map<string, PeerRun[]>(options.peer ? [['DuckDB', []]] : []);
-  if (options.peer && polarsAvailable()) peers.set('Polars', []);
-  else if (options.peer) console.log('Polars peer skipped: python3 cannot import polars (`pip install polars`).');
+  if (options.peer && options.polars && polarsAvailable()) peers.set('Polars', []);
+  else if (options.peer && options.polars)
+    console.log('Polars peer skipped: python3 cannot import polars (`pip install polars`).');
   const raw = path.join(dir, 'raw');
   const limit: number[] = [];
   for (let run = 0; run < options.runs; run += 1) {

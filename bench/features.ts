@@ -24,6 +24,8 @@ const { values } = parseArgs({
     'duckdb-memory-limit': { type: 'string', default: '1.5GB' },
     /** Skip the DuckDB peer (e.g. when comparing bucket counts). */
     'no-peer': { type: 'boolean', default: false },
+    /** Skip the Polars peer only (it holds every sample in memory: about 12 GB at 1,000 athletes × 730 days). */
+    'no-polars': { type: 'boolean', default: false },
     /** FEATURE_BUCKETS of the backfill variants alternated within each run, e.g. "2,8" (default: FEATURE_BUCKETS or 2). */
     buckets: { type: 'string', default: process.env.FEATURE_BUCKETS ?? '2' },
   },
@@ -94,6 +96,7 @@ const backfillRows = await benchBackfill(bench, long.ch, long.samples, {
   label: `${ATHLETES} athletes × ${values.days} days (${(long.samples / 1e6).toFixed(1)} M samples)`,
   duckdbMemoryLimit: values['duckdb-memory-limit'],
   peer: !values['no-peer'],
+  polars: !values['no-polars'],
   bucketVariants: BUCKET_VARIANTS,
 });
 const longDaily = await oneDayRuns(long);
