@@ -24,7 +24,7 @@ const { values } = parseArgs({
     'duckdb-memory-limit': { type: 'string', default: '1.5GB' },
     /** Skip the DuckDB peer (e.g. when comparing bucket counts). */
     'no-peer': { type: 'boolean', default: false },
-    /** Skip the Polars peer only (it holds every sample in memory: about 12 GB at 1,000 athletes × 730 days). */
+    /** Skip the Polars peer only (it holds every sample in memory: an estimated 10 GB or more at 1,000 athletes × 730 days). */
     'no-polars': { type: 'boolean', default: false },
     /** FEATURE_BUCKETS of the backfill variants alternated within each run, e.g. "2,8" (default: FEATURE_BUCKETS or 2). */
     buckets: { type: 'string', default: process.env.FEATURE_BUCKETS ?? '2' },
