@@ -12,9 +12,11 @@ export const RAW_EXPORTS = {
   activities: (db: Database) => `
     SELECT athlete_id, activity_id, sport, local_date, distance_m, moving_time_s, avg_hr_bpm, avg_power_w, ingested_at
     FROM ${db}.activities FINAL`,
-  // Only the columns the features read; the file keeps the table's (athlete, activity, time) order.
+  // Only the columns the features read, in the table's (athlete, activity, time) order, stated so that a reader may
+  // rely on it (the Polars peer does; parallel reading would not keep it otherwise).
   activity_streams: (db: Database) => `
-    SELECT athlete_id, activity_id, t_s, hr_bpm, power_w, speed_mps, altitude_m FROM ${db}.activity_streams`,
+    SELECT athlete_id, activity_id, t_s, hr_bpm, power_w, speed_mps, altitude_m FROM ${db}.activity_streams
+    ORDER BY athlete_id, activity_id, t_s`,
   athlete_thresholds: (db: Database) => `
     SELECT athlete_id, effective_from, ftp_w, lthr_bpm, max_hr_bpm, threshold_pace_s_per_km
     FROM ${db}.athlete_thresholds FINAL`,

@@ -50,15 +50,16 @@ def activities(raw):
 
 def samples(raw, acts):
     keys = acts.lazy().select(ACT, "athlete_id", "activity_id")
+    # The export is ordered by (athlete, activity, time): keeping the file's order keeps each activity's samples
+    # contiguous and in time order, which the per-activity shifts and running sums below rely on.
     return (
         pl.scan_parquet(f"{raw}/activity_streams.parquet")
-        .join(keys, on=["athlete_id", "activity_id"], how="inner")
+        .join(keys, on=["athlete_id", "activity_id"], how="inner", maintain_order="left")
         .select(
             ACT, pl.col("t_s").cast(pl.Int64), pl.col("hr_bpm").cast(pl.Int64).alias("hr"),
             pl.col("power_w").cast(pl.Int64).alias("power"), pl.col("speed_mps").cast(pl.Float64).alias("speed"),
             pl.when(pl.col("altitude_m").is_nan()).then(None).otherwise(pl.col("altitude_m")).cast(pl.Float64).alias("alt"),
         )
-        .sort(ACT, "t_s")
         .collect()
     )
 
