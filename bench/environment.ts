@@ -23,11 +23,25 @@ export async function benchEnvironment() {
   // FEATURE_BUCKETS / FEATURE_CONCURRENCY and the worker settings (WORKFLOW_BUNDLE...) apply to benchmarks as to workers.
   const features = parseFeatures(process.env, []);
   const workerSettings = parseWorker(process.env, []);
-  const shared = openClickHouse({ kind: 'embedded', path: path.join(dataDir, 'clickhouse'), database: 'bench' });
+  const enginePath = path.join(dataDir, 'clickhouse');
+  const open = () => openClickHouse({ kind: 'embedded', path: enginePath, database: 'bench' });
+  let shared: ClickHouse | undefined = open();
+  const engine = () => {
+    if (!shared) throw new Error('the embedded engine is released (call resumeEngine first)');
+    return shared;
+  };
 
   return {
     async database(name: string): Promise<ClickHouse> {
-      const ch = { ...shared, db: databaseName(name) };
+      // The client is looked up on each use, so a handle survives releaseEngine/resumeEngine.
+      const ch: ClickHouse = {
+        get client() {
+          return engine().client;
+        },
+        db: databaseName(name),
+        embedded: true,
+        close: () => engine().close(),
+      };
       await ch.client.command({ query: `DROP DATABASE IF EXISTS ${ch.db}` });
       await migrate(ch);
       return ch;
@@ -67,9 +81,20 @@ export async function benchEnvironment() {
     },
 
     dataDir,
+    enginePath,
+
+    /** Closes the embedded engine so that a child process can open its data path (one process at a time). */
+    async releaseEngine(): Promise<void> {
+      await shared?.close();
+      shared = undefined;
+    },
+
+    resumeEngine(): void {
+      shared ??= open();
+    },
 
     async close(): Promise<void> {
-      await shared.close();
+      await shared?.close();
       await env.teardown();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

@@ -1,12 +1,15 @@
 import { parseArgs } from 'node:util';
 import type { ClickHouse } from '../clickhouse/client.js';
 import { featurePipeline, ingestActivities, type FeaturePipelineSummary } from '../workflows/index.js';
+import { benchBackfill } from './backfill.js';
 import { benchEnvironment, machine } from './environment.js';
+import { printTable } from './report.js';
 import { median, peakRssMb } from './stats.js';
 
 /**
- * `npm run bench:features`: a full backfill of a synthetic population through the featurePipeline
- * workflow, then one-day incremental runs on it, and the same one-day runs on a population with only
+ * `npm run bench:features`: full backfills of a synthetic population through the featurePipeline workflow, each
+ * in its own process and alternated with the DuckDB peer checked equal to it (bench/backfill.ts), then one-day
+ * incremental runs on it, and the same one-day runs on a population with only
  * three months of history (the cost of a daily run should follow new data, not history).
  */
 const { values } = parseArgs({
@@ -16,9 +19,22 @@ const { values } = parseArgs({
     'short-days': { type: 'string', default: '90' },
     'stream-share': { type: 'string', default: '0.1' },
     increments: { type: 'string', default: '3' },
+    /** Full backfills of the long population, each alternated with the DuckDB peer. */
+    runs: { type: 'string', default: '3' },
+    'duckdb-memory-limit': { type: 'string', default: '1.5GB' },
+    /** Skip the DuckDB peer (e.g. when comparing bucket counts). */
+    'no-peer': { type: 'boolean', default: false },
+    /** Skip the Polars peer only (it holds every sample in memory: an estimated 10 GB or more at 1,000 athletes × 730 days). */
+    'no-polars': { type: 'boolean', default: false },
+    /** FEATURE_BUCKETS of the backfill variants alternated within each run, e.g. "2,8" (default: FEATURE_BUCKETS or 2). */
+    buckets: { type: 'string', default: process.env.FEATURE_BUCKETS ?? '2' },
   },
 });
 const ATHLETES = Number(values.athletes);
+const BUCKET_VARIANTS = values.buckets.split(',').map(Number);
+if (!BUCKET_VARIANTS.every((b) => Number.isInteger(b) && b >= 1 && b <= 1024)) {
+  throw new Error(`--buckets must list integers 1..1024, e.g. "2,8"; got "${values.buckets}"`);
+}
 const END = '2026-10-31';
 
 const bench = await benchEnvironment();
@@ -41,7 +57,7 @@ async function population(name: string, days: number) {
   console.log(
     `${name}: ingested ${activities} activities, ${samples} stream samples in ${ingest.seconds.toFixed(1)} s`,
   );
-  return { ch, synthetic };
+  return { ch, synthetic, samples };
 }
 
 const describe = (label: string, seconds: number, s: FeaturePipelineSummary) =>
@@ -73,17 +89,26 @@ async function oneDayRuns(pop: Awaited<ReturnType<typeof population>>): Promise<
 }
 
 const long = await population('bench_features_long', Number(values.days));
-const backfillSeconds = await backfill(long.ch);
+const backfillRows = await benchBackfill(bench, long.ch, long.samples, {
+  asOf: END,
+  runs: Number(values.runs),
+  fullSize: ATHLETES === 1000 && Number(values.days) === 730,
+  label: `${ATHLETES} athletes × ${values.days} days (${(long.samples / 1e6).toFixed(1)} M samples)`,
+  duckdbMemoryLimit: values['duckdb-memory-limit'],
+  peer: !values['no-peer'],
+  polars: !values['no-polars'],
+  bucketVariants: BUCKET_VARIANTS,
+});
 const longDaily = await oneDayRuns(long);
 const short = await population('bench_features_short', Number(values['short-days']));
 await backfill(short.ch);
 const shortDaily = await oneDayRuns(short);
 
 console.log(`\n== feature benchmark; ${machine()}`);
-console.log(`full backfill, ${ATHLETES} athletes × ${values.days} days: ${backfillSeconds.toFixed(1)} s`);
+printTable('Full backfill (issue 11)', backfillRows);
 console.log(
   `one-day incremental run, median of ${longDaily.length}: ${median(longDaily).toFixed(2)} s with ${values.days} days of history, ` +
     `${median(shortDaily).toFixed(2)} s with ${values['short-days']} days (ratio ${(median(longDaily) / median(shortDaily)).toFixed(2)})`,
 );
-console.log(`peak RSS of the worker process (engine included): ${peakRssMb()} MB`);
+console.log(`peak RSS of this process (ingest and one-day runs; the backfills ran in their own): ${peakRssMb()} MB`);
 await bench.close();
