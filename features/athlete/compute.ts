@@ -1,9 +1,10 @@
 import type { ClickHouse } from '../../clickhouse/client.js';
 import type { Database } from '../../clickhouse/sql.js';
-import { dailyFeaturesSql, dailyRowsWrittenSql } from './daily.sql.js';
-import { rollingFeaturesSql, rollingRowsWrittenSql } from './rolling.sql.js';
-import { weeklyFeaturesSql, weeklyRowsWrittenSql } from './weekly.sql.js';
+import { dailyFeaturesSql, dailyRowsWrittenSql, dailyStateSql } from './daily.sql.js';
+import { rollingFeaturesSql, rollingRowsWrittenSql, rollingStateSql } from './rolling.sql.js';
+import { weeklyFeaturesSql, weeklyRowsWrittenSql, weeklyStateSql } from './weekly.sql.js';
 import { athletesWithStaleRows, deleteStaleRows } from './prune.sql.js';
+import { narrowStateSql } from './state.sql.js';
 
 /** One step of one run for one bucket of athletes (the athletes are listed in feature_scope). */
 export interface AthleteStepInput {
@@ -23,7 +24,7 @@ type SqlBuilder = (db: Database) => string;
  */
 export async function computeDailyFeatures(ch: ClickHouse, input: AthleteStepInput): Promise<number> {
   await pruneStaleRows(ch, input);
-  return runStep(ch, input, dailyFeaturesSql, dailyRowsWrittenSql);
+  return runStep(ch, input, { write: dailyFeaturesSql, state: dailyStateSql, countWritten: dailyRowsWrittenSql });
 }
 
 /**
@@ -45,28 +46,33 @@ async function pruneStaleRows(ch: ClickHouse, input: AthleteStepInput): Promise<
     firsts: stale.map((s) => s.first_date),
     asOf: input.asOf,
   };
+  // The spans first: a run that fails between the deletes must not leave a span claiming deleted rows.
+  await ch.client.command({ query: narrowStateSql(ch.db), query_params: { ...params, ...deleteParams } });
   for (const query of deleteStaleRows(ch.db)) await ch.client.command({ query, query_params: deleteParams });
 }
 
 /** Rolling rows (CTL, ATL, TSB, ACWR, monotony, volumes, ...). Reads athlete_daily_features: run daily first. */
 export function computeRollingFeatures(ch: ClickHouse, input: AthleteStepInput): Promise<number> {
-  return runStep(ch, input, rollingFeaturesSql, rollingRowsWrittenSql);
+  return runStep(ch, input, { write: rollingFeaturesSql, state: rollingStateSql, countWritten: rollingRowsWrittenSql });
 }
 
 /** Monday-based weekly rows. Reads athlete_daily_features (run daily first) and activity_features. */
 export function computeWeeklyFeatures(ch: ClickHouse, input: AthleteStepInput): Promise<number> {
-  return runStep(ch, input, weeklyFeaturesSql, weeklyRowsWrittenSql);
+  return runStep(ch, input, { write: weeklyFeaturesSql, state: weeklyStateSql, countWritten: weeklyRowsWrittenSql });
 }
 
-async function runStep(
-  ch: ClickHouse,
-  input: AthleteStepInput,
-  write: SqlBuilder,
-  countWritten: SqlBuilder,
-): Promise<number> {
+/** A step's statements: its insert, the state row it leaves per athlete (after the insert), its count. */
+interface StepSql {
+  write: SqlBuilder;
+  state: SqlBuilder;
+  countWritten: SqlBuilder;
+}
+
+async function runStep(ch: ClickHouse, input: AthleteStepInput, sql: StepSql): Promise<number> {
   const params = stepParams(input);
-  await ch.client.command({ query: write(ch.db), query_params: params });
-  const result = await ch.client.query({ query: countWritten(ch.db), query_params: params, format: 'JSONEachRow' });
+  await ch.client.command({ query: sql.write(ch.db), query_params: params });
+  await ch.client.command({ query: sql.state(ch.db), query_params: params });
+  const result = await ch.client.query({ query: sql.countWritten(ch.db), query_params: params, format: 'JSONEachRow' });
   const [row] = await result.json<{ n: string | number }>();
   return Number(row?.n ?? 0);
 }

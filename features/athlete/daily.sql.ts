@@ -1,12 +1,8 @@
 import type { Database } from '../../clickhouse/sql.js';
 import { computedAtSql } from '../pipeline/runs.sql.js';
 import { scopeCtes, scopedAthletesSql } from './athlete-scope.sql.js';
-import { dayStartsCte, storedSpanCte } from './stored-span.sql.js';
-
-/** CTE `starts`: where each scoped athlete's recomputation starts (see dayStartsCte). */
-const dailyStartsCtes = (db: Database) => `
-${storedSpanCte(db, 'athlete_daily_features', 'date')},
-${dayStartsCte({ untilAsOf: false })}`;
+import { dayStartsCte } from './day-starts.sql.js';
+import { writeStateSql } from './state.sql.js';
 
 /**
  * Per-day sums of the activities. Distances are Float64, so they are added in activity_id order: a
@@ -62,8 +58,8 @@ INSERT INTO ${db}.athlete_daily_features (
   swim_load, swim_moving_time_s, swim_distance_m, swim_activity_count,
   other_load, other_moving_time_s, other_distance_m, other_activity_count,
   run_id, version, computed_at)
-WITH ${scopeCtes(db)},
-  ${dailyStartsCtes(db)},
+WITH ${scopeCtes(db, 'daily')},
+  ${dayStartsCte({ untilAsOf: false })},
   spine AS (
     SELECT athlete_id, start_date + offset AS date
     FROM starts
@@ -88,3 +84,6 @@ SELECT count() AS n FROM (
   SELECT DISTINCT athlete_id, date FROM ${db}.athlete_daily_features
   WHERE version = {version:UInt64} AND run_id = {runId:String} AND athlete_id IN (${scopedAthletesSql(db)})
 )`;
+
+/** After the insert: the daily table holds each scoped athlete's spine up to asOf. */
+export const dailyStateSql = (db: Database) => writeStateSql(db, 'daily', scopeCtes(db, 'daily'));

@@ -1,15 +1,15 @@
 import type { Database } from '../../clickhouse/sql.js';
 import { computedAtSql } from '../pipeline/runs.sql.js';
 import { scopeCtes, scopedAthletesSql } from './athlete-scope.sql.js';
-import { dayStartsCte, storedSpanCte } from './stored-span.sql.js';
+import { dayStartsCte } from './day-starts.sql.js';
+import { writeStateSql } from './state.sql.js';
 
 /**
- * Start of each athlete's recomputation (same rule as the daily step, on this table's stored rows of
- * earlier versions) and the state it rolls forward from: the stored row of the day before the start.
+ * Start of each athlete's recomputation (same rule as the daily step, on this table's span) and the state it
+ * rolls forward from: the stored row of the day before the start (inside the span, so it exists).
  * A start on the first activity day has no state: CTL and ATL start from 0 (the day before is empty).
  */
 const rollingStartsCtes = (db: Database) => `
-${storedSpanCte(db, 'athlete_rolling_features', 'as_of_date')},
 ${dayStartsCte({ untilAsOf: true })},
   state AS (
     SELECT r.athlete_id AS athlete_id,
@@ -101,7 +101,7 @@ INSERT INTO ${db}.athlete_rolling_features (
   moving_time_7d_s, moving_time_28d_s, moving_time_90d_s, distance_7d_m, distance_28d_m, distance_90d_m,
   ride_avg_speed_28d_mps, run_avg_speed_28d_mps, swim_avg_speed_28d_mps, days_since_last_activity,
   run_id, version, computed_at)
-WITH ${scopeCtes(db)},
+WITH ${scopeCtes(db, 'rolling')},
   ${rollingStartsCtes(db)},
   ${windowedCtes(db)},
   ${exponentialCte}
@@ -130,3 +130,6 @@ SELECT count() AS n FROM (
   SELECT DISTINCT athlete_id, as_of_date FROM ${db}.athlete_rolling_features
   WHERE version = {version:UInt64} AND run_id = {runId:String} AND athlete_id IN (${scopedAthletesSql(db)})
 )`;
+
+/** After the insert: the rolling table holds each scoped athlete's spine up to asOf. */
+export const rollingStateSql = (db: Database) => writeStateSql(db, 'rolling', scopeCtes(db, 'rolling'));

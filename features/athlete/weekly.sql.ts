@@ -1,24 +1,22 @@
 import type { Database } from '../../clickhouse/sql.js';
 import { computedAtSql } from '../pipeline/runs.sql.js';
 import { scopeCtes, scopedAthletesSql } from './athlete-scope.sql.js';
-import { storedSpanCte } from './stored-span.sql.js';
+import { usableSpan, writeStateSql } from './state.sql.js';
 
 /**
- * First week to recompute per athlete: the week holding from_date, or the last stored week if earlier
- * (it may have been written part-way through, before the as-of date moved on); the first activity's week
- * when nothing is stored of earlier versions, or the stored weeks don't begin there or have holes.
+ * First week to recompute per athlete: the week holding from_date, or the span's last week if earlier (it may
+ * have been written part-way through, before the as-of date moved on); the first activity's week when there is
+ * no span or it does not begin at the first activity day.
  */
-const weeklyStartsCtes = (db: Database) => `
-${storedSpanCte(db, 'athlete_weekly_features', 'week_start')},
+const weeklyStartsCte = `
   starts AS (
     SELECT f.athlete_id AS athlete_id, f.first_date AS first_date,
-      if(st.stored_count > 0 AND st.stored_first = toMonday(f.first_date)
-           AND st.stored_count = intDiv(dateDiff('day', st.stored_first, st.stored_last), 7) + 1,
-         least(toMonday(greatest(s.from_date, f.first_date)), st.stored_last),
+      if(${usableSpan('f.first_date')},
+         least(toMonday(greatest(s.from_date, f.first_date)), toMonday(least(sp.span_last, {asOf:Date}))),
          toMonday(f.first_date)) AS start_week
     FROM firsts AS f
     INNER JOIN scope AS s ON s.athlete_id = f.athlete_id
-    LEFT JOIN stored AS st ON st.athlete_id = f.athlete_id
+    LEFT JOIN span AS sp ON sp.athlete_id = f.athlete_id
   )`;
 
 /**
@@ -68,8 +66,8 @@ INSERT INTO ${db}.athlete_weekly_features (
   athlete_id, week_start, spine_days, load, moving_time_s, distance_m, elevation_gain_m,
   below_z1_s, z1_s, z2_s, z3_s, z4_s, z5_s, monotony, strain, longest_session_s, session_count, activities_without_tss,
   run_id, version, computed_at)
-WITH ${scopeCtes(db)},
-  ${weeklyStartsCtes(db)},
+WITH ${scopeCtes(db, 'weekly')},
+  ${weeklyStartsCte},
   ${weekDaysCte(db)},
   ${weekSessionsCte(db)}
 SELECT w.athlete_id, w.week_start, toUInt8(w.spine_days) AS spine_days, w.load, toUInt32(w.total_moving_time_s) AS moving_time_s, w.distance_m, w.elevation_gain_m,
@@ -89,3 +87,6 @@ SELECT count() AS n FROM (
   SELECT DISTINCT athlete_id, week_start FROM ${db}.athlete_weekly_features
   WHERE version = {version:UInt64} AND run_id = {runId:String} AND athlete_id IN (${scopedAthletesSql(db)})
 )`;
+
+/** After the insert: the weekly table holds each scoped athlete's weeks up to asOf's. */
+export const weeklyStateSql = (db: Database) => writeStateSql(db, 'weekly', scopeCtes(db, 'weekly'));

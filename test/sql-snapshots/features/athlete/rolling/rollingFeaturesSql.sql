@@ -11,31 +11,41 @@ WITH
     WHERE run_id = {runId:String} AND bucket = {bucket:UInt16}
     GROUP BY athlete_id
   ),
+
+  span AS (
+    SELECT athlete_id, argMax(first_date, seq) AS span_first, argMax(last_date, seq) AS span_last
+    FROM db.athlete_feature_state
+    WHERE athlete_id IN (SELECT athlete_id FROM scope) AND step = 'rolling' AND seq < {version:UInt64} * 4
+    GROUP BY athlete_id
+  ),
+
+  trusted AS (
+    SELECT s.athlete_id AS athlete_id, sp.span_first AS first_date
+    FROM scope AS s
+    INNER JOIN span AS sp ON sp.athlete_id = s.athlete_id
+    WHERE s.from_date > sp.span_first
+  ),
   firsts AS (
+    SELECT athlete_id, first_date FROM trusted WHERE first_date <= {asOf:Date}
+    UNION ALL
     SELECT athlete_id, min(local_date) AS first_date
     FROM db.activity_features FINAL
-    WHERE athlete_id IN (SELECT athlete_id FROM scope) AND local_date <= {asOf:Date}
+    -- A positive list, not NOT IN trusted, so the primary key skips the trusted athletes' rows.
+    WHERE athlete_id IN (SELECT athlete_id FROM scope WHERE athlete_id NOT IN (SELECT athlete_id FROM trusted))
+      AND local_date <= {asOf:Date}
     GROUP BY athlete_id
   ),
   
 
-  stored AS (
-    SELECT athlete_id, min(as_of_date) AS stored_first, max(as_of_date) AS stored_last, uniqExact(as_of_date) AS stored_count
-    FROM db.athlete_rolling_features
-    WHERE athlete_id IN (SELECT athlete_id FROM scope) AND version < {version:UInt64}
-    GROUP BY athlete_id
-  ),
-
   starts AS (
     SELECT f.athlete_id AS athlete_id, f.first_date AS first_date,
-      if(st.stored_count > 0 AND st.stored_first = f.first_date
-           AND st.stored_count = dateDiff('day', st.stored_first, st.stored_last) + 1,
-         least(greatest(s.from_date, f.first_date), st.stored_last + 1),
+      if((sp.athlete_id != '' AND sp.span_first = f.first_date),
+         least(greatest(s.from_date, f.first_date), sp.span_last + 1),
          f.first_date) AS start_date,
       start_date - 1 AS state_date
     FROM firsts AS f
     INNER JOIN scope AS s ON s.athlete_id = f.athlete_id
-    LEFT JOIN stored AS st ON st.athlete_id = f.athlete_id
+    LEFT JOIN span AS sp ON sp.athlete_id = f.athlete_id
     WHERE start_date <= {asOf:Date}
   ),
   state AS (

@@ -1,0 +1,91 @@
+import type { Database } from '../../clickhouse/sql.js';
+
+/** The athlete steps, each with its table and its row in athlete_feature_state. */
+export type AthleteStep = 'daily' | 'rolling' | 'weekly';
+export const ATHLETE_STEPS: readonly AthleteStep[] = ['daily', 'rolling', 'weekly'];
+
+/** Where a spine starts for an athlete without any activity up to as-of (and a span that holds nothing to trust). */
+export const NO_SPINE = "toDate('2149-06-06')";
+
+/**
+ * The state of one athlete and step (athlete_feature_state): the step's table holds the athlete's whole spine from
+ * span_first to span_last, without holes, as of the inputs the planner has seen up to that run. It is what the
+ * steps used to read from the tables themselves (min, max and count of every stored key, and the first activity
+ * from activity_features FINAL), which grew with each athlete's history.
+ *
+ * CTE `span`: per scoped athlete, the newest state of `step` written by earlier runs (seq < version × 4, so a retried
+ * step reads what its first attempt read and writes the same rows). Needs `scope`. Parameter {version:UInt64}.
+ */
+export const spanCte = (db: Database, step: AthleteStep) => `
+  span AS (
+    SELECT athlete_id, argMax(first_date, seq) AS span_first, argMax(last_date, seq) AS span_last
+    FROM ${db}.athlete_feature_state
+    WHERE athlete_id IN (SELECT athlete_id FROM scope) AND step = '${step}' AND seq < {version:UInt64} * 4
+    GROUP BY athlete_id
+  )`;
+
+/**
+ * CTE `firsts`: each scoped athlete's first activity day up to asOf (absent without one), where the spine starts.
+ * From the span when the planner's from_date is after its first day: every change to activity_features since the
+ * span was written is on or after from_date (the planner scopes a change from the earliest date it touches, a moved
+ * or deleted activity from its old date too), so the first day cannot have moved. Otherwise (no span, or a change
+ * on or before the first day: an earlier activity, the first one moved or deleted, an earlier asOf) it is read
+ * from activity_features for those athletes only. Needs `scope`, `span`. Parameter {asOf:Date}.
+ */
+export const firstsCte = (db: Database) => `
+  trusted AS (
+    SELECT s.athlete_id AS athlete_id, sp.span_first AS first_date
+    FROM scope AS s
+    INNER JOIN span AS sp ON sp.athlete_id = s.athlete_id
+    WHERE s.from_date > sp.span_first
+  ),
+  firsts AS (
+    SELECT athlete_id, first_date FROM trusted WHERE first_date <= {asOf:Date}
+    UNION ALL
+    SELECT athlete_id, min(local_date) AS first_date
+    FROM ${db}.activity_features FINAL
+    -- A positive list, not NOT IN trusted, so the primary key skips the trusted athletes' rows.
+    WHERE athlete_id IN (SELECT athlete_id FROM scope WHERE athlete_id NOT IN (SELECT athlete_id FROM trusted))
+      AND local_date <= {asOf:Date}
+    GROUP BY athlete_id
+  )`;
+
+/**
+ * SQL over `span AS sp` joined with join_use_nulls = 0: the span is usable as a start, i.e. it exists and begins
+ * at the athlete's first day (a span that begins elsewhere, or NO_SPINE, is recomputed from the first day).
+ */
+export const usableSpan = (firstDate: string) => `(sp.athlete_id != '' AND sp.span_first = ${firstDate})`;
+
+/**
+ * After a step's insert: for every scoped athlete, the step's table now holds the spine from the first activity
+ * day to asOf (NO_SPINE: nothing, no activity up to asOf). `ctes` are the step's own (scope, span, firsts), so the
+ * row records the first day the insert used. Parameters: runId, bucket, version, asOf.
+ */
+export const writeStateSql = (db: Database, step: AthleteStep, ctes: string) => `
+INSERT INTO ${db}.athlete_feature_state (athlete_id, step, first_date, last_date, run_id, version, seq)
+WITH ${ctes}
+SELECT s.athlete_id, '${step}', if(f.athlete_id = '', ${NO_SPINE}, f.first_date), {asOf:Date},
+  {runId:String}, {version:UInt64}, {version:UInt64} * 4 + 1
+FROM scope AS s
+LEFT JOIN firsts AS f ON f.athlete_id = s.athlete_id
+SETTINGS join_use_nulls = 0`;
+
+/**
+ * Before the daily step deletes an athlete's rows outside its spine (prune.sql.ts), every step's span of that
+ * athlete is narrowed to what stays: up to asOf when it begins at the athlete's first day, nothing (NO_SPINE)
+ * otherwise. Written first, so a run that fails after the deletes never leaves a span claiming deleted rows.
+ * Parameters: {ids:Array(String)}, {firsts:Array(Date)} (as the deletes), version, runId, asOf.
+ */
+export const narrowStateSql = (db: Database) => `
+INSERT INTO ${db}.athlete_feature_state (athlete_id, step, first_date, last_date, run_id, version, seq)
+SELECT athlete_id, step,
+  if(span_first = first, span_first, ${NO_SPINE}) AS first_date,
+  if(span_first = first, least(span_last, {asOf:Date}), ${NO_SPINE}) AS last_date,
+  {runId:String}, {version:UInt64}, {version:UInt64} * 4
+FROM (
+  SELECT athlete_id, step, argMax(first_date, seq) AS span_first, argMax(last_date, seq) AS span_last,
+    transform(athlete_id, {ids:Array(String)}, {firsts:Array(Date)}, ${NO_SPINE}) AS first
+  FROM ${db}.athlete_feature_state
+  WHERE athlete_id IN {ids:Array(String)} AND seq < {version:UInt64} * 4
+  GROUP BY athlete_id, step
+)`;
