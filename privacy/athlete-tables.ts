@@ -24,6 +24,7 @@ export const ATHLETE_KEYED_TABLES = [
   // after the feature tables: forgetting deletes in reverse order, so the state goes first and a crash between
   // the deletes never leaves a state that claims rows already gone
   'athlete_feature_state',
+  'athlete_feature_starts',
   // ML: planned activities, training sets (a forgotten athlete leaves the stored sets they were in), predictions
   'planned_activities',
   'training_sets',

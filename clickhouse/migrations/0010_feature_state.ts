@@ -7,6 +7,9 @@ import type { Migration } from '../migrate.js';
  * written by the step after its INSERT: the step's table then holds the athlete's whole date spine from
  * `first_date` to `last_date`, without holes. Rows are never trusted beyond what the planner says is unchanged
  * (see the README, feature pipeline); an athlete without a row is recomputed from the first activity.
+ * `athlete_feature_starts`: where each step of a run starts per athlete, computed once from the state by a small
+ * statement, so the step's INSERT reads a few rows instead of planning and running the state logic in every place
+ * it needs a start (planning those subqueries was most of a one-day run's time).
  */
 export const featureState: Migration = {
   name: '0010_feature_state',
@@ -20,5 +23,14 @@ export const featureState: Migration = {
       version UInt64 COMMENT 'version of that run',
       seq UInt64 COMMENT 'version × 4 + 0 when a prune narrowed the span, + 1 after the step''s insert; the highest wins'
     ) ENGINE = ReplacingMergeTree(seq) ORDER BY (athlete_id, step)`,
+
+    `CREATE TABLE IF NOT EXISTS ${db}.athlete_feature_starts (
+      run_id String,
+      bucket UInt16,
+      step LowCardinality(String) COMMENT 'daily, rolling or weekly',
+      athlete_id String,
+      first_date Date COMMENT 'first activity day up to the run''s as-of date; 2149-06-06 without one',
+      start_date Date COMMENT 'first day (daily, rolling) or Monday (weekly) the step recomputes'
+    ) ENGINE = ReplacingMergeTree ORDER BY (run_id, bucket, step, athlete_id)`,
   ],
 };

@@ -1,6 +1,6 @@
 import type { Database } from '../../clickhouse/sql.js';
 import { ATHLETE_VIEWS } from '../catalog.js';
-import { scopeCtes, scopedAthletesSql } from './athlete-scope.sql.js';
+import { scopedAthletesSql } from './athlete-scope.sql.js';
 import { NO_SPINE } from './state.sql.js';
 
 /**
@@ -19,11 +19,14 @@ const keyOf = (day: string) =>
  * run with a later asOf: a run leaves the tables as of its own asOf, so the next later run recomputes
  * those days from current data instead of trusting rows computed from older inputs.
  * Each table's first and last key per athlete, without FINAL: every version of a key has the key's date, and a
- * deleted row is hidden from every read. The first day is the daily step's (`firsts`, from its span).
- * Parameters: {runId:String}, {bucket:UInt16}, {version:UInt64}, {asOf:Date}.
+ * deleted row is hidden from every read. The first day is the daily step's (athlete_feature_starts).
+ * Parameters: {runId:String}, {bucket:UInt16}, {asOf:Date}.
  */
 export const athletesWithStaleRows = (db: Database) => `
-  WITH ${scopeCtes(db, 'daily')}
+  WITH firsts AS (
+    SELECT athlete_id, first_date FROM ${db}.athlete_feature_starts FINAL
+    WHERE run_id = {runId:String} AND bucket = {bucket:UInt16} AND step = 'daily' AND first_date <= {asOf:Date}
+  )
   SELECT t.athlete_id AS athlete_id, any(if(f.athlete_id = '', ${NO_SPINE}, f.first_date)) AS first_date
   FROM (${TABLES.map(
     (spec) => `SELECT athlete_id, min(${spec.date}) AS lo, max(${spec.date}) AS hi, '${spec.table}' AS tbl

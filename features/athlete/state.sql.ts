@@ -1,4 +1,6 @@
 import type { Database } from '../../clickhouse/sql.js';
+import { scopeCte } from '../scope-cte.sql.js';
+import { dayStartSql, weekStartSql } from './day-starts.sql.js';
 
 /** The athlete steps, each with its table and its row in athlete_feature_state. */
 export type AthleteStep = 'daily' | 'rolling' | 'weekly';
@@ -57,18 +59,53 @@ export const firstsCte = (db: Database) => `
 export const usableSpan = (firstDate: string) => `(sp.athlete_id != '' AND sp.span_first = ${firstDate})`;
 
 /**
- * After a step's insert: for every scoped athlete, the step's table now holds the spine from the first activity
- * day to asOf (NO_SPINE: nothing, no activity up to asOf). `ctes` are the step's own (scope, span, firsts), so the
- * row records the first day the insert used. Parameters: runId, bucket, version, asOf.
+ * Where each scoped athlete's recomputation starts in this step (day-starts.sql.ts), from its span and first
+ * activity day, for every scoped athlete (first_date NO_SPINE without an activity up to asOf). Written once per
+ * run, step and bucket (compute.ts): the spans it reads are of earlier runs (seq < version × 4), not the narrowing
+ * this run's daily step may have written.
+ * Parameters: runId, bucket, version, asOf.
  */
-export const writeStateSql = (db: Database, step: AthleteStep, ctes: string) => `
-INSERT INTO ${db}.athlete_feature_state (athlete_id, step, first_date, last_date, run_id, version, seq)
-WITH ${ctes}
-SELECT s.athlete_id, '${step}', if(f.athlete_id = '', ${NO_SPINE}, f.first_date), {asOf:Date},
-  {runId:String}, {version:UInt64}, {version:UInt64} * 4 + 1
+export const insertStartsSql = (db: Database, step: AthleteStep) => `
+INSERT INTO ${db}.athlete_feature_starts (run_id, bucket, step, athlete_id, first_date, start_date)
+WITH ${scopeCte(db)},
+${spanCte(db, step)},
+${firstsCte(db)}
+SELECT {runId:String}, {bucket:UInt16}, '${step}', s.athlete_id,
+  if(f.athlete_id = '', ${NO_SPINE}, f.first_date) AS first_date,
+  if(f.athlete_id = '', ${NO_SPINE}, ${(step === 'weekly' ? weekStartSql : dayStartSql)(usableSpan('f.first_date'))}) AS start_date
 FROM scope AS s
 LEFT JOIN firsts AS f ON f.athlete_id = s.athlete_id
+LEFT JOIN span AS sp ON sp.athlete_id = s.athlete_id
 SETTINGS join_use_nulls = 0`;
+
+/** Whether the starts of this run, bucket and step are written. Parameters: runId, bucket, {step:String}. */
+export const startsWrittenSql = (db: Database) => `
+SELECT count() AS n FROM ${db}.athlete_feature_starts
+WHERE run_id = {runId:String} AND bucket = {bucket:UInt16} AND step = {step:String}`;
+
+/**
+ * CTE `starts` of a step's statements: the athletes with a spine (an activity up to asOf), their first day, the
+ * day (Monday for the weekly step) the step starts at and, for the rolling step, `state_date`, the day before it.
+ * With `untilAsOf`, athletes whose start is after asOf are left out. Parameters: runId, bucket, asOf.
+ */
+export const startsCte = (db: Database, step: AthleteStep, options: { untilAsOf: boolean }) => `
+  starts AS (
+    SELECT athlete_id, first_date, start_date${step === 'weekly' ? ' AS start_week' : ', start_date - 1 AS state_date'}
+    FROM ${db}.athlete_feature_starts FINAL
+    WHERE run_id = {runId:String} AND bucket = {bucket:UInt16} AND step = '${step}'
+      AND first_date <= {asOf:Date}${options.untilAsOf ? ' AND start_date <= {asOf:Date}' : ''}
+  )`;
+
+/**
+ * After a step's insert: for every scoped athlete, the step's table now holds the spine from the first activity
+ * day to asOf (NO_SPINE: nothing, no activity up to asOf), with the first day the insert used.
+ * Parameters: runId, bucket, version, asOf.
+ */
+export const writeStateSql = (db: Database, step: AthleteStep) => `
+INSERT INTO ${db}.athlete_feature_state (athlete_id, step, first_date, last_date, run_id, version, seq)
+SELECT athlete_id, '${step}', first_date, {asOf:Date}, {runId:String}, {version:UInt64}, {version:UInt64} * 4 + 1
+FROM ${db}.athlete_feature_starts FINAL
+WHERE run_id = {runId:String} AND bucket = {bucket:UInt16} AND step = '${step}'`;
 
 /**
  * Before the daily step deletes an athlete's rows outside its spine (prune.sql.ts), every step's span of that

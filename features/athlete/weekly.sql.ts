@@ -1,23 +1,7 @@
 import type { Database } from '../../clickhouse/sql.js';
 import { computedAtSql } from '../pipeline/runs.sql.js';
-import { scopeCtes, scopedAthletesSql } from './athlete-scope.sql.js';
-import { usableSpan, writeStateSql } from './state.sql.js';
-
-/**
- * First week to recompute per athlete: the week holding from_date, or the span's last week if earlier (it may
- * have been written part-way through, before the as-of date moved on); the first activity's week when there is
- * no span or it does not begin at the first activity day.
- */
-const weeklyStartsCte = `
-  starts AS (
-    SELECT f.athlete_id AS athlete_id, f.first_date AS first_date,
-      if(${usableSpan('f.first_date')},
-         least(toMonday(greatest(s.from_date, f.first_date)), toMonday(least(sp.span_last, {asOf:Date}))),
-         toMonday(f.first_date)) AS start_week
-    FROM firsts AS f
-    INNER JOIN scope AS s ON s.athlete_id = f.athlete_id
-    LEFT JOIN span AS sp ON sp.athlete_id = f.athlete_id
-  )`;
+import { scopedAthletesSql } from './athlete-scope.sql.js';
+import { insertStartsSql, startsCte, writeStateSql } from './state.sql.js';
 
 /**
  * Week sums from the daily spine. Float64 sums run over the days sorted by date so that a re-run, or a
@@ -34,6 +18,7 @@ const weekDaysCte = (db: Database) => `
     FROM ${db}.athlete_daily_features AS d FINAL
     INNER JOIN starts AS s ON s.athlete_id = d.athlete_id
     WHERE d.athlete_id IN (SELECT athlete_id FROM starts)
+      AND d.date >= (SELECT min(start_week) FROM starts)
       AND d.date >= s.start_week AND d.date >= s.first_date AND d.date <= {asOf:Date}
     GROUP BY athlete_id, week_start
   ),
@@ -66,8 +51,7 @@ INSERT INTO ${db}.athlete_weekly_features (
   athlete_id, week_start, spine_days, load, moving_time_s, distance_m, elevation_gain_m,
   below_z1_s, z1_s, z2_s, z3_s, z4_s, z5_s, monotony, strain, longest_session_s, session_count, activities_without_tss,
   run_id, version, computed_at)
-WITH ${scopeCtes(db, 'weekly')},
-  ${weeklyStartsCte},
+WITH ${startsCte(db, 'weekly', { untilAsOf: false })},
   ${weekDaysCte(db)},
   ${weekSessionsCte(db)}
 SELECT w.athlete_id, w.week_start, toUInt8(w.spine_days) AS spine_days, w.load, toUInt32(w.total_moving_time_s) AS moving_time_s, w.distance_m, w.elevation_gain_m,
@@ -88,5 +72,8 @@ SELECT count() AS n FROM (
   WHERE version = {version:UInt64} AND run_id = {runId:String} AND athlete_id IN (${scopedAthletesSql(db)})
 )`;
 
+/** Before the insert: the first week each scoped athlete's recomputation starts at. */
+export const weeklyStartsSql = (db: Database) => insertStartsSql(db, 'weekly');
+
 /** After the insert: the weekly table holds each scoped athlete's weeks up to asOf's. */
-export const weeklyStateSql = (db: Database) => writeStateSql(db, 'weekly', scopeCtes(db, 'weekly'));
+export const weeklyStateSql = (db: Database) => writeStateSql(db, 'weekly');

@@ -1,38 +1,4 @@
 INSERT INTO db.athlete_feature_state (athlete_id, step, first_date, last_date, run_id, version, seq)
-WITH 
-
-  scope AS (
-    SELECT athlete_id, min(from_date) AS from_date
-    FROM db.feature_scope FINAL
-    WHERE run_id = {runId:String} AND bucket = {bucket:UInt16}
-    GROUP BY athlete_id
-  ),
-
-  span AS (
-    SELECT athlete_id, argMax(first_date, seq) AS span_first, argMax(last_date, seq) AS span_last
-    FROM db.athlete_feature_state
-    WHERE athlete_id IN (SELECT athlete_id FROM scope) AND step = 'rolling' AND seq < {version:UInt64} * 4
-    GROUP BY athlete_id
-  ),
-
-  trusted AS (
-    SELECT s.athlete_id AS athlete_id, sp.span_first AS first_date
-    FROM scope AS s
-    INNER JOIN span AS sp ON sp.athlete_id = s.athlete_id
-    WHERE s.from_date > sp.span_first
-  ),
-  firsts AS (
-    SELECT athlete_id, first_date FROM trusted WHERE first_date <= {asOf:Date}
-    UNION ALL
-    SELECT athlete_id, min(local_date) AS first_date
-    FROM db.activity_features FINAL
-    -- A positive list, not NOT IN trusted, so the primary key skips the trusted athletes' rows.
-    WHERE athlete_id IN (SELECT athlete_id FROM scope WHERE athlete_id NOT IN (SELECT athlete_id FROM trusted))
-      AND local_date <= {asOf:Date}
-    GROUP BY athlete_id
-  )
-SELECT s.athlete_id, 'rolling', if(f.athlete_id = '', toDate('2149-06-06'), f.first_date), {asOf:Date},
-  {runId:String}, {version:UInt64}, {version:UInt64} * 4 + 1
-FROM scope AS s
-LEFT JOIN firsts AS f ON f.athlete_id = s.athlete_id
-SETTINGS join_use_nulls = 0
+SELECT athlete_id, 'rolling', first_date, {asOf:Date}, {runId:String}, {version:UInt64}, {version:UInt64} * 4 + 1
+FROM db.athlete_feature_starts FINAL
+WHERE run_id = {runId:String} AND bucket = {bucket:UInt16} AND step = 'rolling'

@@ -3,46 +3,11 @@ INSERT INTO db.athlete_weekly_features (
   below_z1_s, z1_s, z2_s, z3_s, z4_s, z5_s, monotony, strain, longest_session_s, session_count, activities_without_tss,
   run_id, version, computed_at)
 WITH 
-
-  scope AS (
-    SELECT athlete_id, min(from_date) AS from_date
-    FROM db.feature_scope FINAL
-    WHERE run_id = {runId:String} AND bucket = {bucket:UInt16}
-    GROUP BY athlete_id
-  ),
-
-  span AS (
-    SELECT athlete_id, argMax(first_date, seq) AS span_first, argMax(last_date, seq) AS span_last
-    FROM db.athlete_feature_state
-    WHERE athlete_id IN (SELECT athlete_id FROM scope) AND step = 'weekly' AND seq < {version:UInt64} * 4
-    GROUP BY athlete_id
-  ),
-
-  trusted AS (
-    SELECT s.athlete_id AS athlete_id, sp.span_first AS first_date
-    FROM scope AS s
-    INNER JOIN span AS sp ON sp.athlete_id = s.athlete_id
-    WHERE s.from_date > sp.span_first
-  ),
-  firsts AS (
-    SELECT athlete_id, first_date FROM trusted WHERE first_date <= {asOf:Date}
-    UNION ALL
-    SELECT athlete_id, min(local_date) AS first_date
-    FROM db.activity_features FINAL
-    -- A positive list, not NOT IN trusted, so the primary key skips the trusted athletes' rows.
-    WHERE athlete_id IN (SELECT athlete_id FROM scope WHERE athlete_id NOT IN (SELECT athlete_id FROM trusted))
-      AND local_date <= {asOf:Date}
-    GROUP BY athlete_id
-  ),
-  
   starts AS (
-    SELECT f.athlete_id AS athlete_id, f.first_date AS first_date,
-      if((sp.athlete_id != '' AND sp.span_first = f.first_date),
-         least(toMonday(greatest(s.from_date, f.first_date)), toMonday(least(sp.span_last, {asOf:Date}))),
-         toMonday(f.first_date)) AS start_week
-    FROM firsts AS f
-    INNER JOIN scope AS s ON s.athlete_id = f.athlete_id
-    LEFT JOIN span AS sp ON sp.athlete_id = f.athlete_id
+    SELECT athlete_id, first_date, start_date AS start_week
+    FROM db.athlete_feature_starts FINAL
+    WHERE run_id = {runId:String} AND bucket = {bucket:UInt16} AND step = 'weekly'
+      AND first_date <= {asOf:Date}
   ),
   
   week_day_sums AS (
@@ -55,6 +20,7 @@ WITH
     FROM db.athlete_daily_features AS d FINAL
     INNER JOIN starts AS s ON s.athlete_id = d.athlete_id
     WHERE d.athlete_id IN (SELECT athlete_id FROM starts)
+      AND d.date >= (SELECT min(start_week) FROM starts)
       AND d.date >= s.start_week AND d.date >= s.first_date AND d.date <= {asOf:Date}
     GROUP BY athlete_id, week_start
   ),
