@@ -30,7 +30,8 @@ export const featureState: Migration = {
       step LowCardinality(String) COMMENT 'daily, rolling or weekly',
       athlete_id String,
       first_date Date COMMENT 'first activity day up to the run''s as-of date; 2149-06-06 without one',
-      start_date Date COMMENT 'first day (daily, rolling) or Monday (weekly) the step recomputes'
+      start_date Date COMMENT 'first day (daily, rolling) or Monday (weekly) the step recomputes',
+      may_have_stale_rows UInt8 COMMENT 'daily step: 1 when rows outside the spine are possible and must be looked up'
     ) ENGINE = ReplacingMergeTree ORDER BY (run_id, bucket, step, athlete_id)`,
   ],
 };

@@ -1,6 +1,5 @@
 import type { Database } from '../../clickhouse/sql.js';
 import { ATHLETE_VIEWS } from '../catalog.js';
-import { scopedAthletesSql } from './athlete-scope.sql.js';
 import { NO_SPINE } from './state.sql.js';
 
 /**
@@ -19,18 +18,22 @@ const keyOf = (day: string) =>
  * run with a later asOf: a run leaves the tables as of its own asOf, so the next later run recomputes
  * those days from current data instead of trusting rows computed from older inputs.
  * Each table's first and last key per athlete, without FINAL: every version of a key has the key's date, and a
- * deleted row is hidden from every read. The first day is the daily step's (athlete_feature_starts).
+ * deleted row is hidden from every read. The first day is the daily step's (athlete_feature_starts), and only
+ * athletes whose state leaves room for stale rows are looked up.
  * Parameters: {runId:String}, {bucket:UInt16}, {asOf:Date}.
  */
 export const athletesWithStaleRows = (db: Database) => `
-  WITH firsts AS (
-    SELECT athlete_id, first_date FROM ${db}.athlete_feature_starts FINAL
-    WHERE run_id = {runId:String} AND bucket = {bucket:UInt16} AND step = 'daily' AND first_date <= {asOf:Date}
-  )
+  WITH daily_starts AS (
+    SELECT athlete_id, first_date, may_have_stale_rows FROM ${db}.athlete_feature_starts FINAL
+    WHERE run_id = {runId:String} AND bucket = {bucket:UInt16} AND step = 'daily'
+  ),
+  firsts AS (SELECT athlete_id, first_date FROM daily_starts WHERE first_date <= {asOf:Date}),
+  -- Only the athletes whose state leaves room for stale rows (state.sql.ts): none in an ordinary daily run.
+  candidates AS (SELECT athlete_id FROM daily_starts WHERE may_have_stale_rows = 1)
   SELECT t.athlete_id AS athlete_id, any(if(f.athlete_id = '', ${NO_SPINE}, f.first_date)) AS first_date
   FROM (${TABLES.map(
     (spec) => `SELECT athlete_id, min(${spec.date}) AS lo, max(${spec.date}) AS hi, '${spec.table}' AS tbl
-        FROM ${db}.${spec.table} WHERE athlete_id IN (${scopedAthletesSql(db)}) GROUP BY athlete_id`,
+        FROM ${db}.${spec.table} WHERE athlete_id IN (SELECT athlete_id FROM candidates) GROUP BY athlete_id`,
   ).join(' UNION ALL ')}) AS t
   LEFT JOIN firsts AS f ON f.athlete_id = t.athlete_id
   WHERE f.athlete_id = '' OR t.lo < ${keyOf('f.first_date')} OR t.hi > ${keyOf('{asOf:Date}')}

@@ -59,6 +59,16 @@ export const firstsCte = (db: Database) => `
 export const usableSpan = (firstDate: string) => `(sp.athlete_id != '' AND sp.span_first = ${firstDate})`;
 
 /**
+ * Whether the athlete may have rows outside the spine from its first day to asOf, in any athlete table (only the
+ * daily step prunes, all three tables; prune.sql.ts). Rows after asOf: the planner scopes those athletes from
+ * asOf + 1 (or the span itself ends after asOf). Rows before the first day: the first activity moved later or was
+ * deleted, which the planner scopes from on or before the span's first day; or there is no span to go by. Otherwise
+ * every table holds its span and nothing else, and the lookup of stale rows is skipped for the athlete.
+ */
+const MAY_HAVE_STALE_ROWS = `(sp.athlete_id = '' OR s.from_date <= sp.span_first OR s.from_date > {asOf:Date}
+    OR sp.span_last > {asOf:Date})`;
+
+/**
  * Where each scoped athlete's recomputation starts in this step (day-starts.sql.ts), from its span and first
  * activity day, for every scoped athlete (first_date NO_SPINE without an activity up to asOf). Written once per
  * run, step and bucket (compute.ts): the spans it reads are of earlier runs (seq < version × 4), not the narrowing
@@ -66,13 +76,14 @@ export const usableSpan = (firstDate: string) => `(sp.athlete_id != '' AND sp.sp
  * Parameters: runId, bucket, version, asOf.
  */
 export const insertStartsSql = (db: Database, step: AthleteStep) => `
-INSERT INTO ${db}.athlete_feature_starts (run_id, bucket, step, athlete_id, first_date, start_date)
+INSERT INTO ${db}.athlete_feature_starts (run_id, bucket, step, athlete_id, first_date, start_date, may_have_stale_rows)
 WITH ${scopeCte(db)},
 ${spanCte(db, step)},
 ${firstsCte(db)}
 SELECT {runId:String}, {bucket:UInt16}, '${step}', s.athlete_id,
   if(f.athlete_id = '', ${NO_SPINE}, f.first_date) AS first_date,
-  if(f.athlete_id = '', ${NO_SPINE}, ${(step === 'weekly' ? weekStartSql : dayStartSql)(usableSpan('f.first_date'))}) AS start_date
+  if(f.athlete_id = '', ${NO_SPINE}, ${(step === 'weekly' ? weekStartSql : dayStartSql)(usableSpan('f.first_date'))}) AS start_date,
+  ${MAY_HAVE_STALE_ROWS} AS may_have_stale_rows
 FROM scope AS s
 LEFT JOIN firsts AS f ON f.athlete_id = s.athlete_id
 LEFT JOIN span AS sp ON sp.athlete_id = s.athlete_id

@@ -1,4 +1,4 @@
-INSERT INTO db.athlete_feature_starts (run_id, bucket, step, athlete_id, first_date, start_date)
+INSERT INTO db.athlete_feature_starts (run_id, bucket, step, athlete_id, first_date, start_date, may_have_stale_rows)
 WITH 
   scope AS (
     SELECT athlete_id, min(from_date) AS from_date
@@ -32,7 +32,9 @@ WITH
   )
 SELECT {runId:String}, {bucket:UInt16}, 'daily', s.athlete_id,
   if(f.athlete_id = '', toDate('2149-06-06'), f.first_date) AS first_date,
-  if(f.athlete_id = '', toDate('2149-06-06'), if((sp.athlete_id != '' AND sp.span_first = f.first_date), least(greatest(s.from_date, f.first_date), sp.span_last + 1), f.first_date)) AS start_date
+  if(f.athlete_id = '', toDate('2149-06-06'), if((sp.athlete_id != '' AND sp.span_first = f.first_date), least(greatest(s.from_date, f.first_date), sp.span_last + 1), f.first_date)) AS start_date,
+  (sp.athlete_id = '' OR s.from_date <= sp.span_first OR s.from_date > {asOf:Date}
+    OR sp.span_last > {asOf:Date}) AS may_have_stale_rows
 FROM scope AS s
 LEFT JOIN firsts AS f ON f.athlete_id = s.athlete_id
 LEFT JOIN span AS sp ON sp.athlete_id = s.athlete_id
