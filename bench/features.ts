@@ -85,7 +85,7 @@ console.log(`\n== feature benchmark; ${machine()}`);
 console.log(`full backfill, ${ATHLETES} athletes × ${values.days} days: ${backfillSeconds.toFixed(1)} s`);
 printTable(
   `one-day runs, ${ATHLETES} athletes`,
-  oneDayRows(longDaily, shortDaily, { long: values.days!, short: values['short-days']! }),
+  oneDayRows(longDaily, shortDaily, { athletes: ATHLETES, long: values.days!, short: values['short-days']! }),
 );
 console.log(`peak RSS of the worker process (engine included): ${peakRssMb()} MB`);
 await bench.close();

@@ -48,7 +48,14 @@ export async function writeLimitSeconds(ch: ClickHouse, runId: string): Promise<
 }
 
 /** The closing table's one-day rows: each history, then the ratio of the two (the issue's "follows the new data"). */
-export function oneDayRows(long: OneDayRun[], short: OneDayRun[], days: { long: string; short: string }): BenchRow[] {
+export function oneDayRows(
+  long: OneDayRun[],
+  short: OneDayRun[],
+  size: { athletes: number; long: string; short: string },
+): BenchRow[] {
+  const days = size;
+  // The issue's targets are for 1,000 athletes × 2 years: at another size the rows are printed but not judged.
+  const judged = size.athletes === 1000 && size.long === '730' && size.short === '90';
   const limit = { what: 'bare INSERT … SELECT of the rows the run wrote' };
   const [longSeconds, shortSeconds] = [long.map((r) => r.seconds), short.map((r) => r.seconds)];
   return [
@@ -56,7 +63,7 @@ export function oneDayRows(long: OneDayRun[], short: OneDayRun[], days: { long: 
       measure: `one-day run, ${days.long} days of history`,
       seconds: longSeconds,
       limit: { ...limit, seconds: long.map((r) => r.limitSeconds) },
-      target: { text: '≤ 1.5 s at 1,000 athletes', met: median(longSeconds) <= 1.5 },
+      target: { text: '≤ 1.5 s at 1,000 athletes', met: judged ? median(longSeconds) <= 1.5 : undefined },
     },
     {
       measure: `one-day run, ${days.short} days of history`,
@@ -68,7 +75,10 @@ export function oneDayRows(long: OneDayRun[], short: OneDayRun[], days: { long: 
       measure: `ratio: ${days.long} days / ${days.short} days of history`,
       seconds: longSeconds,
       limit: { what: `the same run with ${days.short} days of history`, seconds: shortSeconds },
-      target: { text: 'ratio ≤ 1.2', met: median(longSeconds) / median(shortSeconds) <= 1.2 },
+      target: {
+        text: 'ratio ≤ 1.2 at 1,000 athletes',
+        met: judged ? median(longSeconds) / median(shortSeconds) <= 1.2 : undefined,
+      },
     },
   ];
 }
