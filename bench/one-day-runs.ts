@@ -53,28 +53,27 @@ export function oneDayRows(
   short: OneDayRun[],
   size: { athletes: number; long: string; short: string },
 ): BenchRow[] {
-  const days = size;
   // The issue's targets are for 1,000 athletes × 2 years: at another size the rows are printed but not judged.
   const judged = size.athletes === 1000 && size.long === '730' && size.short === '90';
   const limit = { what: 'bare INSERT … SELECT of the rows the run wrote' };
   const [longSeconds, shortSeconds] = [long.map((r) => r.seconds), short.map((r) => r.seconds)];
   return [
     {
-      measure: `one-day run, ${days.long} days of history`,
+      measure: `one-day run, ${size.long} days of history`,
       seconds: longSeconds,
       limit: { ...limit, seconds: long.map((r) => r.limitSeconds) },
       target: { text: '≤ 1.5 s at 1,000 athletes', met: judged ? median(longSeconds) <= 1.5 : undefined },
     },
     {
-      measure: `one-day run, ${days.short} days of history`,
+      measure: `one-day run, ${size.short} days of history`,
       seconds: shortSeconds,
       limit: { ...limit, seconds: short.map((r) => r.limitSeconds) },
     },
     {
       // The "limit" column holds the short-history runs, so "× limit" is the ratio of the medians.
-      measure: `ratio: ${days.long} days / ${days.short} days of history`,
+      measure: `ratio: ${size.long} days / ${size.short} days of history`,
       seconds: longSeconds,
-      limit: { what: `the same run with ${days.short} days of history`, seconds: shortSeconds },
+      limit: { what: `the same run with ${size.short} days of history`, seconds: shortSeconds },
       target: {
         text: 'ratio ≤ 1.2 at 1,000 athletes',
         met: judged ? median(longSeconds) / median(shortSeconds) <= 1.2 : undefined,
