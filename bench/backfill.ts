@@ -23,6 +23,8 @@ const FEATURE_TABLES = [
   'athlete_daily_features',
   'athlete_rolling_features',
   'athlete_weekly_features',
+  'athlete_feature_state',
+  'athlete_feature_starts',
 ];
 
 const childScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'backfill-child.ts');

@@ -3,8 +3,9 @@ import type { ClickHouse } from '../clickhouse/client.js';
 import { featurePipeline, ingestActivities, type FeaturePipelineSummary } from '../workflows/index.js';
 import { benchBackfill } from './backfill.js';
 import { benchEnvironment, machine } from './environment.js';
+import { oneDayRows, writeLimitSeconds, type OneDayRun } from './one-day-runs.js';
 import { printTable } from './report.js';
-import { median, peakRssMb } from './stats.js';
+import { peakRssMb } from './stats.js';
 
 /**
  * `npm run bench:features`: full backfills of a synthetic population through the featurePipeline workflow, each
@@ -75,17 +76,17 @@ async function backfill(ch: ClickHouse) {
 }
 
 /** Appends one day to the population (ingest, not timed), then times the daily feature run. */
-async function oneDayRuns(pop: Awaited<ReturnType<typeof population>>): Promise<number[]> {
-  const seconds: number[] = [];
+async function oneDayRuns(pop: Awaited<ReturnType<typeof population>>): Promise<OneDayRun[]> {
+  const runs: OneDayRun[] = [];
   for (let day = 1; day <= Number(values.increments); day += 1) {
     const asOf = addDays(END, day);
     const synthetic = { ...pop.synthetic, days: pop.synthetic.days + day, endDate: asOf, since: asOf };
     await bench.run(pop.ch, ingestActivities, [{ synthetic }]);
     const run = await bench.run(pop.ch, featurePipeline, [{ asOf }]);
     console.log(describe(`  one-day run ${asOf}`, run.seconds, run.result));
-    seconds.push(run.seconds);
+    runs.push({ seconds: run.seconds, limitSeconds: await writeLimitSeconds(pop.ch, run.result.runId) });
   }
-  return seconds;
+  return runs;
 }
 
 const long = await population('bench_features_long', Number(values.days));
@@ -106,9 +107,9 @@ const shortDaily = await oneDayRuns(short);
 
 console.log(`\n== feature benchmark; ${machine()}`);
 printTable('Full backfill (issue 11)', backfillRows);
-console.log(
-  `one-day incremental run, median of ${longDaily.length}: ${median(longDaily).toFixed(2)} s with ${values.days} days of history, ` +
-    `${median(shortDaily).toFixed(2)} s with ${values['short-days']} days (ratio ${(median(longDaily) / median(shortDaily)).toFixed(2)})`,
+printTable(
+  `one-day runs, ${ATHLETES} athletes`,
+  oneDayRows(longDaily, shortDaily, { athletes: ATHLETES, long: values.days!, short: values['short-days']! }),
 );
 console.log(`peak RSS of this process (ingest and one-day runs; the backfills ran in their own): ${peakRssMb()} MB`);
 await bench.close();

@@ -21,6 +21,10 @@ export const ATHLETE_KEYED_TABLES = [
   'athlete_rolling_features',
   'athlete_weekly_features',
   'feature_scope',
+  // after the feature tables: forgetting deletes in reverse order, so the state goes first and a crash between
+  // the deletes never leaves a state that claims rows already gone
+  'athlete_feature_state',
+  'athlete_feature_starts',
   // ML: planned activities, training sets (a forgotten athlete leaves the stored sets they were in), predictions
   'planned_activities',
   'training_sets',

@@ -7,6 +7,7 @@ import { generator } from './0005_generator.js';
 import { streamUploadFiles } from './0006_stream_upload_files.js';
 import { deletions } from './0008_deletions.js';
 import { timeEstimator } from './0009_time_estimator.js';
+import { featureState } from './0010_feature_state.js';
 
 /** Applied in this order; append only, never edit one that has shipped. */
 export const migrations: Migration[] = [
@@ -18,4 +19,5 @@ export const migrations: Migration[] = [
   streamUploadFiles,
   deletions,
   timeEstimator,
+  featureState,
 ];

@@ -1,9 +1,10 @@
 import type { ClickHouse } from '../../clickhouse/client.js';
 import type { Database } from '../../clickhouse/sql.js';
-import { dailyFeaturesSql, dailyRowsWrittenSql } from './daily.sql.js';
-import { rollingFeaturesSql, rollingRowsWrittenSql } from './rolling.sql.js';
-import { weeklyFeaturesSql, weeklyRowsWrittenSql } from './weekly.sql.js';
+import { dailyFeaturesSql, dailyRowsWrittenSql, dailyStartsSql, dailyStateSql } from './daily.sql.js';
+import { rollingFeaturesSql, rollingRowsWrittenSql, rollingStartsSql, rollingStateSql } from './rolling.sql.js';
+import { weeklyFeaturesSql, weeklyRowsWrittenSql, weeklyStartsSql, weeklyStateSql } from './weekly.sql.js';
 import { athletesWithStaleRows, deleteStaleRows } from './prune.sql.js';
+import { narrowStateSql, startsWrittenSql, type AthleteStep } from './state.sql.js';
 
 /** One step of one run for one bucket of athletes (the athletes are listed in feature_scope). */
 export interface AthleteStepInput {
@@ -22,8 +23,16 @@ type SqlBuilder = (db: Database) => string;
  * spine needs it) to asOf. Reads activity_features. Returns the number of (athlete, date) rows written.
  */
 export async function computeDailyFeatures(ch: ClickHouse, input: AthleteStepInput): Promise<number> {
+  const sql = {
+    step: 'daily' as const,
+    starts: dailyStartsSql,
+    write: dailyFeaturesSql,
+    state: dailyStateSql,
+    countWritten: dailyRowsWrittenSql,
+  };
+  await writeStarts(ch, input, sql);
   await pruneStaleRows(ch, input);
-  return runStep(ch, input, dailyFeaturesSql, dailyRowsWrittenSql);
+  return runStep(ch, input, sql);
 }
 
 /**
@@ -45,28 +54,67 @@ async function pruneStaleRows(ch: ClickHouse, input: AthleteStepInput): Promise<
     firsts: stale.map((s) => s.first_date),
     asOf: input.asOf,
   };
+  // The spans first: a run that fails between the deletes must not leave a span claiming deleted rows.
+  await ch.client.command({ query: narrowStateSql(ch.db), query_params: { ...params, ...deleteParams } });
   for (const query of deleteStaleRows(ch.db)) await ch.client.command({ query, query_params: deleteParams });
 }
 
 /** Rolling rows (CTL, ATL, TSB, ACWR, monotony, volumes, ...). Reads athlete_daily_features: run daily first. */
-export function computeRollingFeatures(ch: ClickHouse, input: AthleteStepInput): Promise<number> {
-  return runStep(ch, input, rollingFeaturesSql, rollingRowsWrittenSql);
+export async function computeRollingFeatures(ch: ClickHouse, input: AthleteStepInput): Promise<number> {
+  const sql = {
+    step: 'rolling' as const,
+    starts: rollingStartsSql,
+    write: rollingFeaturesSql,
+    state: rollingStateSql,
+    countWritten: rollingRowsWrittenSql,
+  };
+  await writeStarts(ch, input, sql);
+  return runStep(ch, input, sql);
 }
 
 /** Monday-based weekly rows. Reads athlete_daily_features (run daily first) and activity_features. */
-export function computeWeeklyFeatures(ch: ClickHouse, input: AthleteStepInput): Promise<number> {
-  return runStep(ch, input, weeklyFeaturesSql, weeklyRowsWrittenSql);
+export async function computeWeeklyFeatures(ch: ClickHouse, input: AthleteStepInput): Promise<number> {
+  const sql = {
+    step: 'weekly' as const,
+    starts: weeklyStartsSql,
+    write: weeklyFeaturesSql,
+    state: weeklyStateSql,
+    countWritten: weeklyRowsWrittenSql,
+  };
+  await writeStarts(ch, input, sql);
+  return runStep(ch, input, sql);
 }
 
-async function runStep(
-  ch: ClickHouse,
-  input: AthleteStepInput,
-  write: SqlBuilder,
-  countWritten: SqlBuilder,
-): Promise<number> {
+/**
+ * A step's statements: where each athlete starts (from the state), its insert, the state row it leaves per
+ * athlete (after the insert), its count.
+ */
+interface StepSql {
+  step: AthleteStep;
+  starts: SqlBuilder;
+  write: SqlBuilder;
+  state: SqlBuilder;
+  countWritten: SqlBuilder;
+}
+
+/**
+ * Where each athlete starts, written once per run, bucket and step: a retry reuses its first attempt's starts, so it
+ * writes the very rows that attempt wrote even after the state moved on (the attempt's own state row, or a merge of
+ * the state table that dropped the row it read). One INSERT of one block: written whole or not at all.
+ */
+async function writeStarts(ch: ClickHouse, input: AthleteStepInput, sql: StepSql): Promise<void> {
+  const params = { ...stepParams(input), step: sql.step };
+  const result = await ch.client.query({ query: startsWrittenSql(ch.db), query_params: params, format: 'JSONEachRow' });
+  const [written] = await result.json<{ n: string | number }>();
+  if (Number(written?.n ?? 0) > 0) return;
+  await ch.client.command({ query: sql.starts(ch.db), query_params: params });
+}
+
+async function runStep(ch: ClickHouse, input: AthleteStepInput, sql: StepSql): Promise<number> {
   const params = stepParams(input);
-  await ch.client.command({ query: write(ch.db), query_params: params });
-  const result = await ch.client.query({ query: countWritten(ch.db), query_params: params, format: 'JSONEachRow' });
+  await ch.client.command({ query: sql.write(ch.db), query_params: params });
+  await ch.client.command({ query: sql.state(ch.db), query_params: params });
+  const result = await ch.client.query({ query: sql.countWritten(ch.db), query_params: params, format: 'JSONEachRow' });
   const [row] = await result.json<{ n: string | number }>();
   return Number(row?.n ?? 0);
 }

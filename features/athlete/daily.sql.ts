@@ -1,12 +1,7 @@
 import type { Database } from '../../clickhouse/sql.js';
 import { computedAtSql } from '../pipeline/runs.sql.js';
-import { scopeCtes, scopedAthletesSql } from './athlete-scope.sql.js';
-import { dayStartsCte, storedSpanCte } from './stored-span.sql.js';
-
-/** CTE `starts`: where each scoped athlete's recomputation starts (see dayStartsCte). */
-const dailyStartsCtes = (db: Database) => `
-${storedSpanCte(db, 'athlete_daily_features', 'date')},
-${dayStartsCte({ untilAsOf: false })}`;
+import { scopedAthletesSql } from './athlete-scope.sql.js';
+import { insertStartsSql, startsCte, writeStateSql } from './state.sql.js';
 
 /**
  * Per-day sums of the activities. Distances are Float64, so they are added in activity_id order: a
@@ -62,8 +57,7 @@ INSERT INTO ${db}.athlete_daily_features (
   swim_load, swim_moving_time_s, swim_distance_m, swim_activity_count,
   other_load, other_moving_time_s, other_distance_m, other_activity_count,
   run_id, version, computed_at)
-WITH ${scopeCtes(db)},
-  ${dailyStartsCtes(db)},
+WITH ${startsCte(db, 'daily', { untilAsOf: false })},
   spine AS (
     SELECT athlete_id, start_date + offset AS date
     FROM starts
@@ -88,3 +82,9 @@ SELECT count() AS n FROM (
   SELECT DISTINCT athlete_id, date FROM ${db}.athlete_daily_features
   WHERE version = {version:UInt64} AND run_id = {runId:String} AND athlete_id IN (${scopedAthletesSql(db)})
 )`;
+
+/** Before the insert: where each scoped athlete starts. */
+export const dailyStartsSql = (db: Database) => insertStartsSql(db, 'daily');
+
+/** After the insert: the daily table holds each scoped athlete's spine up to asOf. */
+export const dailyStateSql = (db: Database) => writeStateSql(db, 'daily');

@@ -1,23 +1,23 @@
 import type { Database } from '../../clickhouse/sql.js';
 import { computedAtSql } from '../pipeline/runs.sql.js';
-import { scopeCtes, scopedAthletesSql } from './athlete-scope.sql.js';
-import { dayStartsCte, storedSpanCte } from './stored-span.sql.js';
+import { scopedAthletesSql } from './athlete-scope.sql.js';
+import { insertStartsSql, startsCte, writeStateSql } from './state.sql.js';
 
 /**
- * Start of each athlete's recomputation (same rule as the daily step, on this table's stored rows of
- * earlier versions) and the state it rolls forward from: the stored row of the day before the start.
+ * Start of each athlete's recomputation (same rule as the daily step, on this table's span) and the state it
+ * rolls forward from: the stored row of the day before the start (inside the span, so it exists).
  * A start on the first activity day has no state: CTL and ATL start from 0 (the day before is empty).
  */
 const rollingStartsCtes = (db: Database) => `
-${storedSpanCte(db, 'athlete_rolling_features', 'as_of_date')},
-${dayStartsCte({ untilAsOf: true })},
+${startsCte(db, 'rolling', { untilAsOf: true })},
   state AS (
     SELECT r.athlete_id AS athlete_id,
       argMax(r.ctl, r.version) AS ctl, argMax(r.atl, r.version) AS atl,
       argMax(r.days_since_last_activity, r.version) AS days_since_last_activity
     FROM ${db}.athlete_rolling_features AS r
     INNER JOIN starts AS s ON s.athlete_id = r.athlete_id AND s.state_date = r.as_of_date
-    WHERE r.athlete_id IN (SELECT athlete_id FROM starts) AND r.version < {version:UInt64}
+    -- The key (athlete, day) of the one row per athlete, not the athlete: the rest of its history is not read.
+    WHERE (r.athlete_id, r.as_of_date) IN (SELECT athlete_id, state_date FROM starts) AND r.version < {version:UInt64}
     GROUP BY r.athlete_id
   ),
   seeded AS (
@@ -47,6 +47,7 @@ const windowedCtes = (db: Database) => `
     FROM ${db}.athlete_daily_features AS d FINAL
     INNER JOIN seeded AS s ON s.athlete_id = d.athlete_id
     WHERE d.athlete_id IN (SELECT athlete_id FROM starts)
+      AND d.date >= (SELECT min(start_date) FROM starts) - 89
       AND d.date >= s.start_date - 89 AND d.date >= s.first_date AND d.date <= {asOf:Date}
   ),
   windowed AS (
@@ -101,8 +102,7 @@ INSERT INTO ${db}.athlete_rolling_features (
   moving_time_7d_s, moving_time_28d_s, moving_time_90d_s, distance_7d_m, distance_28d_m, distance_90d_m,
   ride_avg_speed_28d_mps, run_avg_speed_28d_mps, swim_avg_speed_28d_mps, days_since_last_activity,
   run_id, version, computed_at)
-WITH ${scopeCtes(db)},
-  ${rollingStartsCtes(db)},
+WITH ${rollingStartsCtes(db)},
   ${windowedCtes(db)},
   ${exponentialCte}
 SELECT athlete_id, date AS as_of_date, toUInt32(history_days) AS history_days, ctl, atl,
@@ -130,3 +130,9 @@ SELECT count() AS n FROM (
   SELECT DISTINCT athlete_id, as_of_date FROM ${db}.athlete_rolling_features
   WHERE version = {version:UInt64} AND run_id = {runId:String} AND athlete_id IN (${scopedAthletesSql(db)})
 )`;
+
+/** Before the insert: where each scoped athlete starts. */
+export const rollingStartsSql = (db: Database) => insertStartsSql(db, 'rolling');
+
+/** After the insert: the rolling table holds each scoped athlete's spine up to asOf. */
+export const rollingStateSql = (db: Database) => writeStateSql(db, 'rolling');

@@ -1,25 +1,7 @@
 import type { Database } from '../../clickhouse/sql.js';
 import { computedAtSql } from '../pipeline/runs.sql.js';
-import { scopeCtes, scopedAthletesSql } from './athlete-scope.sql.js';
-import { storedSpanCte } from './stored-span.sql.js';
-
-/**
- * First week to recompute per athlete: the week holding from_date, or the last stored week if earlier
- * (it may have been written part-way through, before the as-of date moved on); the first activity's week
- * when nothing is stored of earlier versions, or the stored weeks don't begin there or have holes.
- */
-const weeklyStartsCtes = (db: Database) => `
-${storedSpanCte(db, 'athlete_weekly_features', 'week_start')},
-  starts AS (
-    SELECT f.athlete_id AS athlete_id, f.first_date AS first_date,
-      if(st.stored_count > 0 AND st.stored_first = toMonday(f.first_date)
-           AND st.stored_count = intDiv(dateDiff('day', st.stored_first, st.stored_last), 7) + 1,
-         least(toMonday(greatest(s.from_date, f.first_date)), st.stored_last),
-         toMonday(f.first_date)) AS start_week
-    FROM firsts AS f
-    INNER JOIN scope AS s ON s.athlete_id = f.athlete_id
-    LEFT JOIN stored AS st ON st.athlete_id = f.athlete_id
-  )`;
+import { scopedAthletesSql } from './athlete-scope.sql.js';
+import { insertStartsSql, startsCte, writeStateSql } from './state.sql.js';
 
 /**
  * Week sums from the daily spine. Float64 sums run over the days sorted by date so that a re-run, or a
@@ -36,6 +18,7 @@ const weekDaysCte = (db: Database) => `
     FROM ${db}.athlete_daily_features AS d FINAL
     INNER JOIN starts AS s ON s.athlete_id = d.athlete_id
     WHERE d.athlete_id IN (SELECT athlete_id FROM starts)
+      AND d.date >= (SELECT min(start_week) FROM starts)
       AND d.date >= s.start_week AND d.date >= s.first_date AND d.date <= {asOf:Date}
     GROUP BY athlete_id, week_start
   ),
@@ -68,8 +51,7 @@ INSERT INTO ${db}.athlete_weekly_features (
   athlete_id, week_start, spine_days, load, moving_time_s, distance_m, elevation_gain_m,
   below_z1_s, z1_s, z2_s, z3_s, z4_s, z5_s, monotony, strain, longest_session_s, session_count, activities_without_tss,
   run_id, version, computed_at)
-WITH ${scopeCtes(db)},
-  ${weeklyStartsCtes(db)},
+WITH ${startsCte(db, 'weekly', { untilAsOf: false })},
   ${weekDaysCte(db)},
   ${weekSessionsCte(db)}
 SELECT w.athlete_id, w.week_start, toUInt8(w.spine_days) AS spine_days, w.load, toUInt32(w.total_moving_time_s) AS moving_time_s, w.distance_m, w.elevation_gain_m,
@@ -89,3 +71,9 @@ SELECT count() AS n FROM (
   SELECT DISTINCT athlete_id, week_start FROM ${db}.athlete_weekly_features
   WHERE version = {version:UInt64} AND run_id = {runId:String} AND athlete_id IN (${scopedAthletesSql(db)})
 )`;
+
+/** Before the insert: the first week each scoped athlete's recomputation starts at. */
+export const weeklyStartsSql = (db: Database) => insertStartsSql(db, 'weekly');
+
+/** After the insert: the weekly table holds each scoped athlete's weeks up to asOf's. */
+export const weeklyStateSql = (db: Database) => writeStateSql(db, 'weekly');

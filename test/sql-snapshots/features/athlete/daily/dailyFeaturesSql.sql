@@ -6,38 +6,11 @@ INSERT INTO db.athlete_daily_features (
   other_load, other_moving_time_s, other_distance_m, other_activity_count,
   run_id, version, computed_at)
 WITH 
-
-  scope AS (
-    SELECT athlete_id, min(from_date) AS from_date
-    FROM db.feature_scope FINAL
-    WHERE run_id = {runId:String} AND bucket = {bucket:UInt16}
-    GROUP BY athlete_id
-  ),
-  firsts AS (
-    SELECT athlete_id, min(local_date) AS first_date
-    FROM db.activity_features FINAL
-    WHERE athlete_id IN (SELECT athlete_id FROM scope) AND local_date <= {asOf:Date}
-    GROUP BY athlete_id
-  ),
-  
-
-  stored AS (
-    SELECT athlete_id, min(date) AS stored_first, max(date) AS stored_last, uniqExact(date) AS stored_count
-    FROM db.athlete_daily_features
-    WHERE athlete_id IN (SELECT athlete_id FROM scope) AND version < {version:UInt64}
-    GROUP BY athlete_id
-  ),
-
   starts AS (
-    SELECT f.athlete_id AS athlete_id, f.first_date AS first_date,
-      if(st.stored_count > 0 AND st.stored_first = f.first_date
-           AND st.stored_count = dateDiff('day', st.stored_first, st.stored_last) + 1,
-         least(greatest(s.from_date, f.first_date), st.stored_last + 1),
-         f.first_date) AS start_date,
-      start_date - 1 AS state_date
-    FROM firsts AS f
-    INNER JOIN scope AS s ON s.athlete_id = f.athlete_id
-    LEFT JOIN stored AS st ON st.athlete_id = f.athlete_id
+    SELECT athlete_id, first_date, start_date, start_date - 1 AS state_date
+    FROM db.athlete_feature_starts FINAL
+    WHERE run_id = {runId:String} AND bucket = {bucket:UInt16} AND step = 'daily'
+      AND first_date <= {asOf:Date}
   ),
   spine AS (
     SELECT athlete_id, start_date + offset AS date

@@ -5,38 +5,11 @@ INSERT INTO db.athlete_rolling_features (
   run_id, version, computed_at)
 WITH 
 
-  scope AS (
-    SELECT athlete_id, min(from_date) AS from_date
-    FROM db.feature_scope FINAL
-    WHERE run_id = {runId:String} AND bucket = {bucket:UInt16}
-    GROUP BY athlete_id
-  ),
-  firsts AS (
-    SELECT athlete_id, min(local_date) AS first_date
-    FROM db.activity_features FINAL
-    WHERE athlete_id IN (SELECT athlete_id FROM scope) AND local_date <= {asOf:Date}
-    GROUP BY athlete_id
-  ),
-  
-
-  stored AS (
-    SELECT athlete_id, min(as_of_date) AS stored_first, max(as_of_date) AS stored_last, uniqExact(as_of_date) AS stored_count
-    FROM db.athlete_rolling_features
-    WHERE athlete_id IN (SELECT athlete_id FROM scope) AND version < {version:UInt64}
-    GROUP BY athlete_id
-  ),
-
   starts AS (
-    SELECT f.athlete_id AS athlete_id, f.first_date AS first_date,
-      if(st.stored_count > 0 AND st.stored_first = f.first_date
-           AND st.stored_count = dateDiff('day', st.stored_first, st.stored_last) + 1,
-         least(greatest(s.from_date, f.first_date), st.stored_last + 1),
-         f.first_date) AS start_date,
-      start_date - 1 AS state_date
-    FROM firsts AS f
-    INNER JOIN scope AS s ON s.athlete_id = f.athlete_id
-    LEFT JOIN stored AS st ON st.athlete_id = f.athlete_id
-    WHERE start_date <= {asOf:Date}
+    SELECT athlete_id, first_date, start_date, start_date - 1 AS state_date
+    FROM db.athlete_feature_starts FINAL
+    WHERE run_id = {runId:String} AND bucket = {bucket:UInt16} AND step = 'rolling'
+      AND first_date <= {asOf:Date} AND start_date <= {asOf:Date}
   ),
   state AS (
     SELECT r.athlete_id AS athlete_id,
@@ -44,7 +17,8 @@ WITH
       argMax(r.days_since_last_activity, r.version) AS days_since_last_activity
     FROM db.athlete_rolling_features AS r
     INNER JOIN starts AS s ON s.athlete_id = r.athlete_id AND s.state_date = r.as_of_date
-    WHERE r.athlete_id IN (SELECT athlete_id FROM starts) AND r.version < {version:UInt64}
+    -- The key (athlete, day) of the one row per athlete, not the athlete: the rest of its history is not read.
+    WHERE (r.athlete_id, r.as_of_date) IN (SELECT athlete_id, state_date FROM starts) AND r.version < {version:UInt64}
     GROUP BY r.athlete_id
   ),
   seeded AS (
@@ -67,6 +41,7 @@ WITH
     FROM db.athlete_daily_features AS d FINAL
     INNER JOIN seeded AS s ON s.athlete_id = d.athlete_id
     WHERE d.athlete_id IN (SELECT athlete_id FROM starts)
+      AND d.date >= (SELECT min(start_date) FROM starts) - 89
       AND d.date >= s.start_date - 89 AND d.date >= s.first_date AND d.date <= {asOf:Date}
   ),
   windowed AS (

@@ -3,36 +3,11 @@ INSERT INTO db.athlete_weekly_features (
   below_z1_s, z1_s, z2_s, z3_s, z4_s, z5_s, monotony, strain, longest_session_s, session_count, activities_without_tss,
   run_id, version, computed_at)
 WITH 
-
-  scope AS (
-    SELECT athlete_id, min(from_date) AS from_date
-    FROM db.feature_scope FINAL
-    WHERE run_id = {runId:String} AND bucket = {bucket:UInt16}
-    GROUP BY athlete_id
-  ),
-  firsts AS (
-    SELECT athlete_id, min(local_date) AS first_date
-    FROM db.activity_features FINAL
-    WHERE athlete_id IN (SELECT athlete_id FROM scope) AND local_date <= {asOf:Date}
-    GROUP BY athlete_id
-  ),
-  
-
-  stored AS (
-    SELECT athlete_id, min(week_start) AS stored_first, max(week_start) AS stored_last, uniqExact(week_start) AS stored_count
-    FROM db.athlete_weekly_features
-    WHERE athlete_id IN (SELECT athlete_id FROM scope) AND version < {version:UInt64}
-    GROUP BY athlete_id
-  ),
   starts AS (
-    SELECT f.athlete_id AS athlete_id, f.first_date AS first_date,
-      if(st.stored_count > 0 AND st.stored_first = toMonday(f.first_date)
-           AND st.stored_count = intDiv(dateDiff('day', st.stored_first, st.stored_last), 7) + 1,
-         least(toMonday(greatest(s.from_date, f.first_date)), st.stored_last),
-         toMonday(f.first_date)) AS start_week
-    FROM firsts AS f
-    INNER JOIN scope AS s ON s.athlete_id = f.athlete_id
-    LEFT JOIN stored AS st ON st.athlete_id = f.athlete_id
+    SELECT athlete_id, first_date, start_date AS start_week
+    FROM db.athlete_feature_starts FINAL
+    WHERE run_id = {runId:String} AND bucket = {bucket:UInt16} AND step = 'weekly'
+      AND first_date <= {asOf:Date}
   ),
   
   week_day_sums AS (
@@ -45,6 +20,7 @@ WITH
     FROM db.athlete_daily_features AS d FINAL
     INNER JOIN starts AS s ON s.athlete_id = d.athlete_id
     WHERE d.athlete_id IN (SELECT athlete_id FROM starts)
+      AND d.date >= (SELECT min(start_week) FROM starts)
       AND d.date >= s.start_week AND d.date >= s.first_date AND d.date <= {asOf:Date}
     GROUP BY athlete_id, week_start
   ),
