@@ -24,8 +24,9 @@ export const sampleChecks = `
 
 /**
  * Every staged sample of an upload (all its staged partitions) with the reason it is rejected ('' when
- * valid), in one ordered pass over the staging table (sorted by activity and position, so the windows need
- * no sort; seq orders the upload's files one after the other). The batch's activities
+ * valid), in one ordered pass over the staging table (sorted by activity and position: the time-order window
+ * reads it in that order, WINDOWS_IN_STORAGE_ORDER; the duplicate window, partitioned by a computed flag, sorts;
+ * seq orders the upload's files one after the other). The batch's activities
  * come in as constant arrays (`transform` looks them up by hash), not as a join, which would lose that order.
  * Time order uses the sample's position in the source: a sample earlier than an in-bounds sample before it
  * is out of order; of two in-order samples at the same second the later one counts
