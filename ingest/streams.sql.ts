@@ -24,8 +24,9 @@ export const sampleChecks = `
 
 /**
  * Every staged sample of an upload (all its staged partitions) with the reason it is rejected ('' when
- * valid), in one ordered pass over the staging table (sorted by activity and position, so the windows need
- * no sort; seq orders the upload's files one after the other). The batch's activities
+ * valid), in one ordered pass over the staging table (sorted by activity and position: the time-order window
+ * reads it in that order, WINDOWS_IN_STORAGE_ORDER; the duplicate window, partitioned by a computed flag, sorts;
+ * seq orders the upload's files one after the other). The batch's activities
  * come in as constant arrays (`transform` looks them up by hash), not as a join, which would lose that order.
  * Time order uses the sample's position in the source: a sample earlier than an in-bounds sample before it
  * is out of order; of two in-order samples at the same second the later one counts
@@ -66,7 +67,16 @@ const classifiedSamples = (db: Database, onlyActivities = '') => `
  * samples (few) as an array, and whether it differs from the stored stream. Nothing sample-sized is written.
  */
 export const summarizeStagedSamples = (db: Database) =>
-  summarizeSamples(db, classifiedSamples(db), `SELECT DISTINCT activity_id FROM ${db}.stream_staging WHERE ${staged}`);
+  `${summarizeSamples(db, classifiedSamples(db), `SELECT DISTINCT activity_id FROM ${db}.stream_staging WHERE ${staged}`)}
+  SETTINGS ${WINDOWS_IN_STORAGE_ORDER}`;
+
+/**
+ * The first window (by activity, in seq order) reads the staging table in its own order instead of sorting
+ * every staged sample first: the engine's defaults here sort, which held the whole upload in memory (the
+ * promotion's peak grew with the file) and cost a pass. The second window partitions by a computed flag,
+ * so it still sorts.
+ */
+const WINDOWS_IN_STORAGE_ORDER = `optimize_read_in_window_order = 1, query_plan_reuse_storage_ordering_for_window_functions = 1`;
 
 /**
  * `classified`: an upload's samples (the staging table's columns, seq included) with athlete_id and reason;
@@ -162,7 +172,10 @@ export const insertValidSamples = (db: Database) => `
   UNION ALL
   SELECT athlete_id, activity_id, ${storedColumns}
   FROM (${classifiedSamples(db, `AND activity_id IN (SELECT activity_id FROM (${changedActivities(db, true)}))`)})
-  WHERE reason = ''`;
+  WHERE reason = ''
+  -- parts of at most 256 k rows (the engine squashes up to 1 M): the sink's sort buffer does not grow with the file
+  SETTINGS ${WINDOWS_IN_STORAGE_ORDER}, max_insert_block_size = 262144, min_insert_block_size_rows = 262144,
+    min_insert_block_size_bytes = 0`;
 
 /** Written last: until it is, a retry sees the activity as changed and redoes delete + insert. */
 export const recordUploads = (db: Database) => `

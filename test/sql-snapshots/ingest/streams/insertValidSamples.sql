@@ -48,3 +48,6 @@
     )
   ))
   WHERE reason = ''
+  -- parts of at most 256 k rows (the engine squashes up to 1 M): the sink's sort buffer does not grow with the file
+  SETTINGS optimize_read_in_window_order = 1, query_plan_reuse_storage_ordering_for_window_functions = 1, max_insert_block_size = 262144, min_insert_block_size_rows = 262144,
+    min_insert_block_size_bytes = 0

@@ -51,3 +51,4 @@
     SELECT activity_id, stream_hash FROM db.activity_stream_uploads FINAL
     WHERE activity_id IN (SELECT DISTINCT activity_id FROM db.stream_staging WHERE batch_id IN {stagedIds:Array(String)})
   ) AS stored ON stored.activity_id = n.activity_id
+  SETTINGS optimize_read_in_window_order = 1, query_plan_reuse_storage_ordering_for_window_functions = 1
