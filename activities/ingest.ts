@@ -82,6 +82,7 @@ export function createIngestActivities(ch: ClickHouse) {
               of: input.files.length,
               file: input.files[files - 1]?.path,
             }),
+          signal: context.cancellationSignal,
           ...attemptOptions({ batch: input.batchId }),
         });
       });

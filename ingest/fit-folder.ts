@@ -41,6 +41,8 @@ export async function ingestFitFiles(
     threads?: number;
     /** called once each file is decoded (files done so far, in order): per-file progress for heartbeats */
     onFileDecoded?: (files: number) => void;
+    /** stops between files (the activity's cancellation: a worker shutting down); the threads end either way */
+    signal?: AbortSignal;
   },
 ): Promise<IngestOutcome[]> {
   const attempt = options.attempt ?? 1;
@@ -61,6 +63,7 @@ export async function ingestFitFiles(
     for (let start = 0; start < files.length; start += BATCH_FILES) {
       const batch: FitDecoded[] = [];
       for (let i = start; i < Math.min(start + BATCH_FILES, files.length); i += 1) {
+        options.signal?.throwIfAborted();
         batch.push(await decoded.next());
         options.onFileDecoded?.(i + 1);
       }

@@ -98,3 +98,24 @@ describe('a retried FIT batch', () => {
     },
   );
 });
+
+describe('a cancelled FIT batch', () => {
+  it('stops between files with the reason of its signal and leaves no staged samples behind after a retry', async () => {
+    const dir = writeFiles(folder(false));
+    const plan = planIngest([dir], 'f1');
+    const ch = await withAthlete(await freshDatabase());
+    const controller = new AbortController();
+    const options = { batchId: 'cancel', now: new Date(), onProgress: () => {}, athleteId: 'f1', threads: 2 };
+    const cancelled = ingestFitFiles(ch, plan, {
+      ...options,
+      signal: controller.signal,
+      onFileDecoded: (files) => files === 3 && controller.abort(new Error('the worker is shutting down')),
+    });
+    await expect(cancelled).rejects.toThrow('the worker is shutting down');
+    await ingestFitFiles(ch, plan, { ...options, attempt: 2 });
+    fs.rmSync(dir, { recursive: true });
+    const tables = await ingestTableFingerprints(ch);
+    expect(tables.stream_staging.rows).toBe(0);
+    expect(tables.activity_streams.rows).toBeGreaterThan(2_000);
+  });
+});
