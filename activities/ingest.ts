@@ -9,6 +9,7 @@ import {
 } from '../ingest/ingest-file.js';
 import type { IngestOutcome } from '../ingest/outcome.js';
 import { IngestPlanError, planIngest as planFiles, type IngestFile } from '../ingest/classify-files.js';
+import { ingestFitFiles as ingestFitFolder } from '../ingest/fit-folder.js';
 import { ingestSyntheticSlice, type SyntheticSlice } from '../ingest/synthetic.js';
 import { whileHeartbeating } from './heartbeat.js';
 
@@ -49,6 +50,41 @@ export function createIngestActivities(ch: ClickHouse) {
       return promoteStreamUpload(ch, input.staged, {
         batchId: input.batchId,
         ...attemptOptions({ batch: input.batchId }),
+      });
+    },
+
+    /**
+     * A batch of an upload's FIT files, decoded concurrently by worker threads (ingestFitFiles): one outcome per
+     * file, as ingestFile gives it. A retry stages into partitions of its own attempt and promotes by the same
+     * protocol as stream files, so it writes the same rows; the threads end with the activity, whatever its end.
+     */
+    async ingestFitFiles(input: {
+      files: IngestFile[];
+      batchId: string;
+      athleteId?: string;
+    }): Promise<IngestOutcome[]> {
+      const context = Context.current();
+      const { athleteId } = input;
+      return failFastOn(IngestPlanError, async () => {
+        if (!athleteId)
+          throw new IngestPlanError(
+            `${input.files.length} FIT files do not name their athlete: pass athleteId (npm run ingest -- --athlete ID FILE)`,
+          );
+        return ingestFitFolder(ch, input.files, {
+          batchId: input.batchId,
+          athleteId,
+          now: new Date(),
+          onProgress: (records) => context.heartbeat({ batch: input.batchId, records }),
+          onFileDecoded: (files) =>
+            context.heartbeat({
+              batch: input.batchId,
+              files,
+              of: input.files.length,
+              file: input.files[files - 1]?.path,
+            }),
+          signal: context.cancellationSignal,
+          ...attemptOptions({ batch: input.batchId }),
+        });
       });
     },
 

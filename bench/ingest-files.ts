@@ -18,9 +18,10 @@ import { Decoder, Stream } from '@garmin/fitsdk';
 import { openClickHouse } from '../clickhouse/client.js';
 import { migrate } from '../clickhouse/migrate.js';
 import { classifyFile, planIngest } from '../ingest/classify-files.js';
-import { ingestFitFiles } from '../ingest/fit-folder.js';
 import { ingestFile, promoteStreamUpload, stageStreamFile } from '../ingest/ingest-file.js';
 import { encodeFitActivity } from '../test/support/fit-file.js';
+import { ingestActivities } from '../workflows/index.js';
+import { benchEnvironment } from './environment.js';
 import { printTable, type BenchRow } from './report.js';
 import { median } from './stats.js';
 
@@ -146,8 +147,8 @@ export async function ingestFileRows(options: FileBenchOptions): Promise<BenchRo
       const runs = alternate('fit', 'fit-sdk-decode', fit, options.runs);
       rows.push(
         row(
-          `folder of ${options.fitFiles} FIT files, ${runs.products[0]!.rows.toLocaleString('en')} records`,
-          'FIT SDK bare decode (Decoder.read), same files',
+          `folder of ${options.fitFiles} FIT files through ingestActivities, ${runs.products[0]!.rows.toLocaleString('en')} records`,
+          'FIT SDK bare decode (Decoder.read, one thread), same files',
           runs,
           {
             text: 'within 1.5× of the SDK decode',
@@ -225,6 +226,7 @@ function writeFitFolder(dir: string, files: number, seconds: number): void {
 
 async function child(measure: Measure, dir: string): Promise<Measured> {
   if (measure === 'fit-sdk-decode') return sdkDecode(dir);
+  if (measure === 'fit' && process.env.BENCH_FIT_FILE_BY_FILE !== '1') return fitThroughWorkflow(dir);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'afs-bench-child-'));
   const ch = openClickHouse({ kind: 'embedded', path: dataDir, database: 'bench_files' });
   try {
@@ -260,11 +262,9 @@ async function child(measure: Measure, dir: string): Promise<Measured> {
         format: 'JSONEachRow',
       });
       started = performance.now();
-      const files = planIngest([dir], 'f1');
-      if (process.env.BENCH_FIT_FILE_BY_FILE === '1')
-        for (const [i, file] of files.entries())
-          await ingestFile(ch, file, { ...options, batchId: `fit-${i}`, athleteId: 'f1' });
-      else await ingestFitFiles(ch, files, { ...options, batchId: 'fit', athleteId: 'f1' });
+      // BENCH_FIT_FILE_BY_FILE=1: ingestFile on each file, as the workflow did before ingestFitFiles (a comparison)
+      for (const [i, file] of planIngest([dir], 'f1').entries())
+        await ingestFile(ch, file, { ...options, batchId: `fit-${i}`, athleteId: 'f1' });
       return {
         seconds: (performance.now() - started) / 1000,
         rows: await count('activity_streams'),
@@ -287,6 +287,29 @@ async function child(measure: Measure, dir: string): Promise<Measured> {
   } finally {
     await ch.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The product path as users run it: `ingestActivities` on the folder (its FIT files in ingestFitFiles
+ * activities) on a real Temporal dev server and a worker in this process; peak RSS covers the worker and the
+ * embedded engine (the dev server is a process of its own).
+ */
+async function fitThroughWorkflow(dir: string): Promise<Measured> {
+  const bench = await benchEnvironment();
+  try {
+    const ch = await bench.database('bench_fit');
+    await ch.client.insert({
+      table: `${ch.db}.athletes`,
+      values: [{ athlete_id: 'f1', name: 'Fit', sex: 'F', birth_year: 1990, time_zone: 'Europe/Paris' }],
+      format: 'JSONEachRow',
+    });
+    const { seconds, result } = await bench.run(ch, ingestActivities, [{ paths: [dir], athleteId: 'f1' }]);
+    const peakRssMb = peakRss();
+    if (result.byKind.fit?.sources !== fs.readdirSync(dir).length) throw new Error('not every FIT file was ingested');
+    return { seconds, rows: await bench.count(ch, 'activity_streams'), peakRssMb };
+  } finally {
+    await bench.close();
   }
 }
 

@@ -1,12 +1,13 @@
-import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { machine } from './environment.js';
 import { printTable, type BenchRow } from './report.js';
+import { ingestFileRows } from './ingest-files.js';
 import { syntheticRows } from './ingest-synthetic.js';
 
 /**
  * `npm run bench:ingest`: the synthetic population through `ingestActivities` (each run in a child process
- * of its own, so its peak RSS is its own), then the file rows (CSV, NDJSON, a FIT folder: bench/ingest-files.ts),
+ * of its own, so its peak RSS is its own), then the file rows (CSV, NDJSON, a FIT folder through `ingestActivities`
+ * beside the FIT SDK's bare decode: bench/ingest-files.ts),
  * and one closing table with the engine's limit beside each figure (bench/report.ts).
  * `--athletes 0` leaves the synthetic rows out, `--csv-samples 0 --fit-files 0` the file rows.
  */
@@ -25,26 +26,6 @@ const { values } = parseArgs({
 });
 const runs = Number(values.runs);
 
-/** The options of bench/ingest-files.ts's `ingestFileRows`. */
-interface FileBenchOptions {
-  samples: number;
-  runs: number;
-  fitFiles: number;
-  fitSeconds: number;
-  flatness: boolean;
-}
-
-/** The file rows of bench/ingest-files.ts, which is loaded only where it exists (the file-ingest work). */
-async function fileRows(options: FileBenchOptions): Promise<BenchRow[]> {
-  const module = './ingest-files.js';
-  if (!fs.existsSync(new URL('./ingest-files.ts', import.meta.url))) {
-    console.log('bench/ingest-files.ts is not in this clone: no file rows');
-    return [];
-  }
-  const files = (await import(module)) as { ingestFileRows(o: FileBenchOptions): Promise<BenchRow[]> };
-  return files.ingestFileRows(options);
-}
-
 const rows: BenchRow[] = [];
 if (Number(values.athletes) > 0)
   rows.push(
@@ -57,7 +38,7 @@ if (Number(values.athletes) > 0)
     })),
   );
 rows.push(
-  ...(await fileRows({
+  ...(await ingestFileRows({
     samples: Number(values['csv-samples']),
     runs,
     fitFiles: Number(values['fit-files']),

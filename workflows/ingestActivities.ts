@@ -1,6 +1,7 @@
 import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { PopulationOptions } from '../generator/index.js';
+import type { IngestFile } from '../ingest/classify-files.js';
 import type { StagedStreamFile } from '../ingest/ingest-file.js';
 import type { IngestOutcome } from '../ingest/outcome.js';
 import type { RejectReason } from '../shared/records.js';
@@ -65,20 +66,27 @@ const INGEST_USAGE =
 const MAX_SLICES = 5_000;
 const DEFAULT_PER_SLICE = 25;
 const STREAMS_OF_AN_UPLOAD = 'streams-of-an-upload-promoted-together';
+const FIT_FILES_IN_BATCHES = 'fit-files-decoded-concurrently-in-batches';
+/**
+ * FIT files per ingestFitFiles activity: enough to amortize starting its decode threads and to promote several
+ * uploads of 64 files, few enough that a retry redoes little and the outcomes stay a small result.
+ */
+const FIT_FILES_PER_ACTIVITY = 256;
 
 const { planIngest } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 3 },
 });
 
-const { ingestFile, ingestSynthetic, stageStreamFile, promoteStreams } = proxyActivities<Activities>({
+const { ingestFile, ingestFitFiles, ingestSynthetic, stageStreamFile, promoteStreams } = proxyActivities<Activities>({
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '2 minutes',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 
 /**
- * Files in dependency order (athletes, thresholds, activities, FIT, streams), one activity per file;
+ * Files in dependency order (athletes, thresholds, activities, FIT, streams), one activity per file, but FIT files
+ * in batches (decoded concurrently) and stream files staged one by one and promoted together;
  * then the synthetic population, one activity per slice of athletes.
  */
 export async function ingestActivities(rawInput: IngestInput = {}): Promise<IngestSummary> {
@@ -92,7 +100,31 @@ export async function ingestActivities(rawInput: IngestInput = {}): Promise<Inge
         ...(await surfacingFailure(promoteStreams({ batchId: batchId('streams'), staged: staged.splice(0) }))),
       );
   };
+  const fits: { file: IngestFile; index: number }[] = [];
+  const ingestFits = async () => {
+    for (let start = 0; start < fits.length; start += FIT_FILES_PER_ACTIVITY) {
+      const batch = fits.slice(start, start + FIT_FILES_PER_ACTIVITY);
+      sources.push(
+        ...(await surfacingFailure(
+          ingestFitFiles({
+            files: batch.map((f) => f.file),
+            batchId: batchId(`fit${batch[0]!.index}`),
+            athleteId: input.athleteId,
+          }),
+        )),
+      );
+    }
+    fits.splice(0);
+  };
   for (const [index, file] of files.entries()) {
+    // The FIT files of an upload (adjacent in the plan) in batches, decoded concurrently; histories recorded
+    // before this change ran one ingestFile per FIT file: replay keeps that.
+    if (file.kind === 'fit' && patched(FIT_FILES_IN_BATCHES)) {
+      await promoteStaged();
+      fits.push({ file, index });
+      continue;
+    }
+    await ingestFits();
     // All stream files of an upload form its streams: staged one by one, promoted together (histories
     // recorded before this change ran each stream file as an upload of its own: replay keeps that).
     if (file.kind === 'streams' && patched(STREAMS_OF_AN_UPLOAD)) {
@@ -107,6 +139,7 @@ export async function ingestActivities(rawInput: IngestInput = {}): Promise<Inge
       );
     }
   }
+  await ingestFits();
   await promoteStaged();
   if (input.synthetic) {
     const options = populationOptions(input.synthetic);

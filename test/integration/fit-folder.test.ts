@@ -39,18 +39,19 @@ function folder(withRepeat: boolean): Record<string, Uint8Array | string> {
   return files;
 }
 
+async function withAthlete(ch: ClickHouse): Promise<ClickHouse> {
+  await ch.client.insert({
+    table: `${ch.db}.athletes`,
+    values: [{ athlete_id: 'f1', name: 'F', sex: 'F', birth_year: 1990, time_zone: 'Europe/Paris' }],
+    format: 'JSONEachRow',
+  });
+  return ch;
+}
+
 async function both(files: Record<string, Uint8Array | string>) {
   const dir = writeFiles(files);
   const plan = planIngest([dir], 'f1');
   const options = { batchId: 'fit', now: new Date(), onProgress: () => {}, athleteId: 'f1' };
-  const withAthlete = async (ch: ClickHouse) => {
-    await ch.client.insert({
-      table: `${ch.db}.athletes`,
-      values: [{ athlete_id: 'f1', name: 'F', sex: 'F', birth_year: 1990, time_zone: 'Europe/Paris' }],
-      format: 'JSONEachRow',
-    });
-    return ch;
-  };
   const sequential = await withAthlete(await freshDatabase());
   const seqOutcomes = [];
   for (const [i, file] of plan.entries())
@@ -73,4 +74,48 @@ describe('a folder of FIT files', () => {
       expect(tables.ingest_rejects.rows).toBeGreaterThanOrEqual(3);
     },
   );
+});
+
+describe('a retried FIT batch', () => {
+  it.each(['before', 'after'])(
+    'writes the rows of one clean run when the attempt before it failed %s promoting',
+    async (when) => {
+      const dir = writeFiles(folder(false));
+      const plan = planIngest([dir], 'f1');
+      const options = { batchId: 'retry', now: new Date(), onProgress: () => {}, athleteId: 'f1', threads: 2 };
+      const clean = await withAthlete(await freshDatabase());
+      await ingestFitFiles(clean, plan, options);
+      const retried = await withAthlete(await freshDatabase());
+      const failing = async <T>(promote: () => Promise<T>): Promise<T> => {
+        if (when === 'after') await promote();
+        throw new Error('the worker died');
+      };
+      await expect(ingestFitFiles(retried, plan, { ...options, whilePromoting: failing })).rejects.toThrow(/died/);
+      const outcomes = await ingestFitFiles(retried, plan, { ...options, attempt: 2 });
+      fs.rmSync(dir, { recursive: true });
+      expect(await ingestTableFingerprints(retried)).toEqual(await ingestTableFingerprints(clean));
+      expect(outcomes.map((o) => o.inserted + o.unchanged).reduce((a, b) => a + b)).toBeGreaterThan(2_000);
+    },
+  );
+});
+
+describe('a cancelled FIT batch', () => {
+  it('stops between files with the reason of its signal and leaves no staged samples behind after a retry', async () => {
+    const dir = writeFiles(folder(false));
+    const plan = planIngest([dir], 'f1');
+    const ch = await withAthlete(await freshDatabase());
+    const controller = new AbortController();
+    const options = { batchId: 'cancel', now: new Date(), onProgress: () => {}, athleteId: 'f1', threads: 2 };
+    const cancelled = ingestFitFiles(ch, plan, {
+      ...options,
+      signal: controller.signal,
+      onFileDecoded: (files) => files === 3 && controller.abort(new Error('the worker is shutting down')),
+    });
+    await expect(cancelled).rejects.toThrow('the worker is shutting down');
+    await ingestFitFiles(ch, plan, { ...options, attempt: 2 });
+    fs.rmSync(dir, { recursive: true });
+    const tables = await ingestTableFingerprints(ch);
+    expect(tables.stream_staging.rows).toBe(0);
+    expect(tables.activity_streams.rows).toBeGreaterThan(2_000);
+  });
 });

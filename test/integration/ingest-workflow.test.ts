@@ -3,9 +3,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClickHouse } from '../../clickhouse/client.js';
+import { planIngest } from '../../ingest/classify-files.js';
+import { ingestFile } from '../../ingest/ingest-file.js';
+import { summarize } from '../../workflows/ingestActivities.js';
 import { featurePipeline, ingestActivities, type IngestInput } from '../../workflows/index.js';
 import { freshDatabase, rows } from '../support/clickhouse.js';
-import { encodeFitActivity } from '../support/fit-file.js';
+import { encodeFitActivity, encodeMultisportFit, type FitActivitySpec } from '../support/fit-file.js';
+import { ingestTableFingerprints } from '../support/ingest-tables.js';
 import { ndjson, writeFiles } from '../support/files.js';
 import { startTemporal } from '../support/temporal.js';
 import { withWorker } from '../support/worker.js';
@@ -74,6 +78,73 @@ describe('ingestActivities on the Temporal dev server', () => {
 
     const again = await ingest({ paths: [dir], athleteId: 'fit-rider' });
     expect(again.inserted).toBe(0);
+  });
+
+  it('ingests a folder of FIT files in batches as one ingestFile per file did: same tables, same summary', async () => {
+    const leg = (i: number, over: Partial<FitActivitySpec> = {}): FitActivitySpec => ({
+      sport: i % 2 ? 'running' : 'cycling',
+      start: new Date(Date.UTC(2025, 3, 1 + i, 7)),
+      seconds: 240 + 31 * i,
+      utcOffsetMin: 120,
+      serialNumber: 500 + i,
+      heartRate: (t) => 118 + (t % 25),
+      power: i % 2 ? undefined : (t) => 170 + (t % 50),
+      speed: (t) => 4 + (t % 4),
+      ...over,
+    });
+    const good = encodeFitActivity(leg(6));
+    const files: Record<string, Uint8Array | string> = {
+      'athletes.ndjson': ndjson([
+        { athlete_id: 'fit-folder', name: 'Folder', sex: 'M', birth_year: 1985, time_zone: 'Europe/Madrid' },
+      ]),
+      'export/brick.fit': encodeMultisportFit([
+        leg(0),
+        leg(0, { sport: 'running', start: new Date(Date.UTC(2025, 3, 1, 8)) }),
+      ]),
+      'export/corrupt.fit': good.slice(0, good.length - 25),
+      'export/spike.fit': encodeFitActivity(leg(7, { heartRate: (t) => (t === 12 ? 260 : 140) })),
+    };
+    for (let i = 1; i <= 5; i += 1) files[`export/ride-${i}.fit`] = encodeFitActivity(leg(i));
+    const dir = writeFiles(files);
+    const input = { paths: [dir], athleteId: 'fit-folder' };
+
+    const batched = await freshDatabase();
+    const { summary, activities } = await withWorker(env, batched, async (taskQueue) => {
+      const handle = await env.client.workflow.start(ingestActivities, {
+        args: [input],
+        taskQueue,
+        workflowId: `fit-folder-${Date.now()}`,
+      });
+      const result = await handle.result();
+      const events = (await handle.fetchHistory()).events ?? [];
+      const names = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+      return { summary: result, activities: names };
+    });
+    expect(activities).toEqual(['planIngest', 'ingestFile', 'ingestFitFiles']);
+
+    // What the workflow did before (one ingestFile activity per file), on a database of its own.
+    const perFile = await freshDatabase();
+    const outcomes = [];
+    for (const [i, file] of planIngest(input.paths, input.athleteId).entries())
+      outcomes.push(
+        await ingestFile(perFile, file, {
+          batchId: `p${i}`,
+          athleteId: input.athleteId,
+          now: new Date(),
+          onProgress: () => {},
+        }),
+      );
+    expect(summary).toEqual(summarize(outcomes));
+    // the spike's activity is refused (its session's max HR too), and so its samples
+    expect(summary.byKind.fit).toMatchObject({
+      sources: 8,
+      inserted: 482 + 272 + 303 + 334 + 365 + 396,
+      rejected: 459,
+    });
+    expect(summary.rejectedByReason).toEqual({ malformed_record: 1, implausible_heart_rate: 1, unknown_activity: 457 });
+    const tables = await ingestTableFingerprints(batched);
+    expect(tables).toEqual(await ingestTableFingerprints(perFile));
+    expect(tables.activities.rows).toBe(2 + 5);
   });
 
   it('fails fast, without retries, on a path that does not exist', async () => {

@@ -43,7 +43,7 @@ describe('replaying recorded workflow histories', () => {
       expect(events.at(-1)?.workflowExecutionCompletedEventAttributes, workflow).toBeTruthy();
     }
     expect(new Set(scheduledActivities('ingestActivities'))).toEqual(
-      new Set(['planIngest', 'ingestFile', 'stageStreamFile', 'promoteStreams', 'ingestSynthetic']),
+      new Set(['planIngest', 'ingestFile', 'ingestFitFiles', 'stageStreamFile', 'promoteStreams', 'ingestSynthetic']),
     );
     const features = scheduledActivities('featurePipeline');
     expect(features[0]).toBe('planFeatureRun');
