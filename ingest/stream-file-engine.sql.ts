@@ -1,5 +1,6 @@
 import type { Database } from '../clickhouse/sql.js';
 import { RANGES } from '../shared/records.js';
+import { SAMPLE_FIELDS } from './streams.sql.js';
 
 /**
  * The engine-side reading of a stream file (stream-file-engine.ts). ClickHouse reads the file's lines as
@@ -11,16 +12,6 @@ import { RANGES } from '../shared/records.js';
  * rejects anything itself: it only takes the common case off Node's hands.
  */
 
-export const SAMPLE_FIELDS = [
-  'activity_id',
-  't_s',
-  'hr_bpm',
-  'power_w',
-  'speed_mps',
-  'altitude_m',
-  'cadence',
-  'distance_m',
-] as const;
 const NUMERIC = SAMPLE_FIELDS.slice(1);
 
 /**

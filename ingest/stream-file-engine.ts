@@ -8,7 +8,7 @@ import { csvLineParser, ndjsonLine, splitCsvLine, type LineParser, type SourceRe
 import { openDataFile, UnreadableFileError } from './readers/source-file.js';
 import { writeRejects, type Rejected } from './rejects.js';
 import * as sql from './stream-file-engine.sql.js';
-import { FILE_SEQ_FACTOR } from './streams.sql.js';
+import { FILE_SEQ_FACTOR, SAMPLE_FIELDS } from './streams.sql.js';
 import { resetBatch, SampleStager } from './streams.js';
 import { parseSample, type Checked } from './validate.js';
 import type { StreamSample } from '../shared/records.js';
@@ -57,7 +57,7 @@ export async function stageStreamFileInEngine(
     seq_base: fileIndex * FILE_SEQ_FACTOR,
     header_line: header.line,
     line_pattern: sql.csvLinePattern(header.columns),
-    ...Object.fromEntries(sql.SAMPLE_FIELDS.map((c) => [`i_${c}`, header.columns.indexOf(c) + 1])),
+    ...Object.fromEntries(SAMPLE_FIELDS.map((c) => [`i_${c}`, header.columns.indexOf(c) + 1])),
   };
   await ch.client.command({ query: sql.stagePlainSamples(ch.db, file.format), query_params: params });
   const byEngine = await count(ch, sql.stagedCount(ch.db), params);

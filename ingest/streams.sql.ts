@@ -1,6 +1,18 @@
 import type { Database } from '../clickhouse/sql.js';
 import { LIMITS } from '../shared/records.js';
 
+/** The columns of a stream sample, in the order of staging and of stream files' canonical header. */
+export const SAMPLE_FIELDS = [
+  'activity_id',
+  't_s',
+  'hr_bpm',
+  'power_w',
+  'speed_mps',
+  'altitude_m',
+  'cadence',
+  'distance_m',
+] as const;
+
 /**
  * A staged sample's `seq` is its file's index in the upload × 2^32 + its position in the file, so ordering
  * by seq reads the upload's stream files one after the other, and a reject finds its file and line again.

@@ -29,18 +29,7 @@ export function stagingLine(batchId: string, seq: number, s: StreamSample): stri
   );
 }
 
-export const STAGING_COLUMNS: [string, ...string[]] = [
-  'batch_id',
-  'seq',
-  'activity_id',
-  't_s',
-  'hr_bpm',
-  'power_w',
-  'speed_mps',
-  'altitude_m',
-  'cadence',
-  'distance_m',
-];
+export const STAGING_COLUMNS: [string, ...string[]] = ['batch_id', 'seq', ...sql.SAMPLE_FIELDS];
 
 /** Writes `stream_staging` TSV text (lines of stagingLine, newline-terminated). */
 export async function insertStagingTsv(ch: ClickHouse, tsv: string): Promise<void> {
