@@ -133,9 +133,20 @@ export async function benchBackfill(bench: Bench, ch: ClickHouse, samples: numbe
     for (const [name, runs] of peers) {
       const out = path.join(dir, name);
       const memoryLimit = options.duckdbMemoryLimit;
-      const result = await (name === 'DuckDB'
-        ? runDuckDbPeer({ raw, out, asOf: options.asOf, memoryLimit, tempDir: path.join(dir, 'duckdb-tmp') })
-        : runPolarsPeer({ raw, out, asOf: options.asOf }));
+      const result = await (
+        name === 'DuckDB'
+          ? runDuckDbPeer({ raw, out, asOf: options.asOf, memoryLimit, tempDir: path.join(dir, 'duckdb-tmp') })
+          : runPolarsPeer({ raw, out, asOf: options.asOf })
+      ).catch((error: unknown) => {
+        // A peer that cannot run at this size (Polars is killed for memory at 1,000 athletes on 24 GiB) is a
+        // finding to print, not a reason to lose the product's figures.
+        const { signal, message } = error as { signal?: string; message?: string };
+        console.log(
+          `${name} peer run ${run + 1} failed (${signal ?? message?.split('\n')[0]}): dropped from this benchmark`,
+        );
+        peers.delete(name);
+      });
+      if (!result) continue;
       runs.push(result);
       console.log(
         `${name} peer run ${run + 1}: ${result.seconds.toFixed(2)} s (${steps(result.steps)}); peak RSS ${result.peakRssMb} MB`,
