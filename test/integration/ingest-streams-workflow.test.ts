@@ -8,6 +8,7 @@ import type { ClickHouse } from '../../clickhouse/client.js';
 import { ingestActivities, type IngestInput, type IngestSummary } from '../../workflows/index.js';
 import { freshDatabase, rows } from '../support/clickhouse.js';
 import { ndjson, writeFiles } from '../support/files.js';
+import { encodeFitActivity, type FitActivitySpec } from '../support/fit-file.js';
 import { duplicateSamples, ingestTableFingerprints } from '../support/ingest-tables.js';
 import { devServerForFile } from '../support/temporal.js';
 import { withWorker } from '../support/worker.js';
@@ -100,6 +101,16 @@ describe('a stream split over several files of one upload', () => {
   });
 });
 
+const fitRide = (i: number): FitActivitySpec => ({
+  sport: 'cycling',
+  start: new Date(Date.UTC(2025, 4, 10 + i, 7)),
+  seconds: 900 + 60 * i,
+  utcOffsetMin: 0,
+  serialNumber: 3000 + i,
+  heartRate: (t) => 125 + (t % 15),
+  power: (t) => 190 + (t % 30),
+});
+
 describe('two ingests of the same input at once', () => {
   it('leave the tables a single clean ingest leaves; a re-ingest afterwards inserts nothing and changes nothing', async () => {
     const dir = writeFiles({
@@ -107,9 +118,12 @@ describe('two ingests of the same input at once', () => {
       'activities.ndjson': ndjson([ride('r1'), ride('r2'), { ...ride('bad'), sport: 'kayak' }]),
       'streams-1.csv': [header, ...samples('r1', 0, 600), ...samples('r2', 0, 300)].join('\n'),
       'streams-2.csv': [header, ...samples('r1', 600, 1200), 'r2,5000,140,200,8,100,90,1'].join('\n'),
+      // FIT files go through the batched folder path (ingestFitFiles): concurrent runs must not double them either.
+      ...Object.fromEntries([0, 1, 2].map((i) => [`device-${i}.fit`, encodeFitActivity(fitRide(i))])),
     });
     const input: IngestInput = {
       paths: [dir],
+      athleteId: 'a1',
       synthetic: {
         seed: 9,
         athletes: 4,
