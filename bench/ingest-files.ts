@@ -19,6 +19,7 @@ import { openClickHouse } from '../clickhouse/client.js';
 import { migrate } from '../clickhouse/migrate.js';
 import { classifyFile, planIngest } from '../ingest/classify-files.js';
 import { ingestFile, promoteStreamUpload, stageStreamFile } from '../ingest/ingest-file.js';
+import { FIT_DECODE_OPTIONS } from '../ingest/readers/fit.js';
 import { encodeFitActivity } from '../test/support/fit-file.js';
 import { ingestActivities } from '../workflows/index.js';
 import { benchEnvironment } from './environment.js';
@@ -323,14 +324,7 @@ function sdkDecode(dir: string): Measured {
   let rows = 0;
   for (const name of files) {
     const decoder = new Decoder(Stream.fromByteArray(fs.readFileSync(path.join(dir, name))));
-    const { messages } = decoder.read({
-      applyScaleAndOffset: true,
-      expandSubFields: true,
-      expandComponents: true,
-      convertTypesToStrings: true,
-      convertDateTimesToDates: true,
-      mergeHeartRates: true,
-    });
+    const { messages } = decoder.read(FIT_DECODE_OPTIONS);
     rows += messages.recordMesgs?.length ?? 0;
   }
   return { seconds: (performance.now() - started) / 1000, rows, peakRssMb: peakRss() };

@@ -23,16 +23,9 @@ type SqlBuilder = (db: Database) => string;
  * spine needs it) to asOf. Reads activity_features. Returns the number of (athlete, date) rows written.
  */
 export async function computeDailyFeatures(ch: ClickHouse, input: AthleteStepInput): Promise<number> {
-  const sql = {
-    step: 'daily' as const,
-    starts: dailyStartsSql,
-    write: dailyFeaturesSql,
-    state: dailyStateSql,
-    countWritten: dailyRowsWrittenSql,
-  };
-  await writeStarts(ch, input, sql);
+  await writeStarts(ch, input, DAILY);
   await pruneStaleRows(ch, input);
-  return runStep(ch, input, sql);
+  return runStep(ch, input, DAILY);
 }
 
 /**
@@ -61,28 +54,14 @@ async function pruneStaleRows(ch: ClickHouse, input: AthleteStepInput): Promise<
 
 /** Rolling rows (CTL, ATL, TSB, ACWR, monotony, volumes, ...). Reads athlete_daily_features: run daily first. */
 export async function computeRollingFeatures(ch: ClickHouse, input: AthleteStepInput): Promise<number> {
-  const sql = {
-    step: 'rolling' as const,
-    starts: rollingStartsSql,
-    write: rollingFeaturesSql,
-    state: rollingStateSql,
-    countWritten: rollingRowsWrittenSql,
-  };
-  await writeStarts(ch, input, sql);
-  return runStep(ch, input, sql);
+  await writeStarts(ch, input, ROLLING);
+  return runStep(ch, input, ROLLING);
 }
 
 /** Monday-based weekly rows. Reads athlete_daily_features (run daily first) and activity_features. */
 export async function computeWeeklyFeatures(ch: ClickHouse, input: AthleteStepInput): Promise<number> {
-  const sql = {
-    step: 'weekly' as const,
-    starts: weeklyStartsSql,
-    write: weeklyFeaturesSql,
-    state: weeklyStateSql,
-    countWritten: weeklyRowsWrittenSql,
-  };
-  await writeStarts(ch, input, sql);
-  return runStep(ch, input, sql);
+  await writeStarts(ch, input, WEEKLY);
+  return runStep(ch, input, WEEKLY);
 }
 
 /**
@@ -96,6 +75,28 @@ interface StepSql {
   state: SqlBuilder;
   countWritten: SqlBuilder;
 }
+
+const DAILY: StepSql = {
+  step: 'daily',
+  starts: dailyStartsSql,
+  write: dailyFeaturesSql,
+  state: dailyStateSql,
+  countWritten: dailyRowsWrittenSql,
+};
+const ROLLING: StepSql = {
+  step: 'rolling',
+  starts: rollingStartsSql,
+  write: rollingFeaturesSql,
+  state: rollingStateSql,
+  countWritten: rollingRowsWrittenSql,
+};
+const WEEKLY: StepSql = {
+  step: 'weekly',
+  starts: weeklyStartsSql,
+  write: weeklyFeaturesSql,
+  state: weeklyStateSql,
+  countWritten: weeklyRowsWrittenSql,
+};
 
 /**
  * Where each athlete starts, written once per run, bucket and step: a retry reuses its first attempt's starts, so it

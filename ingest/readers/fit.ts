@@ -7,6 +7,16 @@ import { Decoder, Stream, Utils } from '@garmin/fitsdk';
 import type { ActivityMesg, DeviceInfoMesg, FileIdMesg, FitMessages, RecordMesg, SessionMesg } from '@garmin/fitsdk';
 import type { ActivityRow, Sport, StreamSample } from '../../shared/records.js';
 
+/** Spelled out because the mapping from messages to records relies on them (Dates, enum names, scaled values). */
+export const FIT_DECODE_OPTIONS = {
+  applyScaleAndOffset: true,
+  expandSubFields: true,
+  expandComponents: true,
+  convertTypesToStrings: true,
+  convertDateTimesToDates: true,
+  mergeHeartRates: true,
+} as const;
+
 export interface FitActivity {
   activity: Record<string, unknown>;
   samples: StreamSample[];
@@ -136,15 +146,7 @@ function decodeFit(bytes: Uint8Array): FitMessages {
       `corrupt or truncated FIT file (${bytes.length} bytes): the size or CRC check failed`,
     );
   }
-  // Options spelled out because the mapping below relies on them (Dates, enum names, scaled values).
-  const { messages, errors } = decoder.read({
-    applyScaleAndOffset: true,
-    expandSubFields: true,
-    expandComponents: true,
-    convertTypesToStrings: true,
-    convertDateTimesToDates: true,
-    mergeHeartRates: true,
-  });
+  const { messages, errors } = decoder.read(FIT_DECODE_OPTIONS);
   if (errors.length > 0) {
     throw new InvalidFitFileError(`FIT file could not be decoded: ${errors.map((e) => e.message).join('; ')}`);
   }
